@@ -1,0 +1,133 @@
+//! Domain events: every state change is one of these, appended to the journal in the
+//! same transaction as the read-table change it explains.
+
+use jiff::Timestamp;
+use serde::Serialize;
+use serde_json::{Value, json};
+
+use crate::facility::{Facility, FacilityPatch};
+use crate::location::{Location, LocationPatch, OutOfService};
+
+/// A facility was registered.
+pub const FACILITY_REGISTERED: &str = "facility.registered";
+/// A facility's details changed.
+pub const FACILITY_CHANGED: &str = "facility.changed";
+/// A location was added to a facility.
+pub const LOCATION_ADDED: &str = "location.added";
+/// A location's details changed.
+pub const LOCATION_CHANGED: &str = "location.changed";
+/// A location was put out of service.
+pub const LOCATION_OUT_OF_SERVICE: &str = "location.taken_out_of_service";
+/// A location was put back in service.
+pub const LOCATION_RETURNED: &str = "location.returned_to_service";
+
+/// An event about to be appended: the journal adds sequence, id, actor, recorded_at and hashes.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewEvent {
+    pub event_type: &'static str,
+    pub schema_version: i64,
+    pub occurred_at: Timestamp,
+    pub facility: Option<String>,
+    pub subject: String,
+    pub payload: Value,
+}
+
+fn to_value(v: &impl Serialize) -> Value {
+    // Domain types are plain data: serializing them cannot fail.
+    serde_json::to_value(v).unwrap_or(Value::Null)
+}
+
+/// The subject name of a facility.
+pub fn facility_subject(code: &str) -> String {
+    format!("facility:{code}")
+}
+
+/// The subject name of a location.
+pub fn location_subject(id: i64) -> String {
+    format!("location:{id}")
+}
+
+impl NewEvent {
+    fn new(
+        event_type: &'static str,
+        at: Timestamp,
+        facility: &str,
+        subject: String,
+        payload: Value,
+    ) -> Self {
+        Self {
+            event_type,
+            schema_version: 1,
+            occurred_at: at,
+            facility: Some(facility.to_owned()),
+            subject,
+            payload,
+        }
+    }
+
+    /// `facility.registered`, carrying the whole facility.
+    pub fn facility_registered(f: &Facility, at: Timestamp) -> Self {
+        Self::new(
+            FACILITY_REGISTERED,
+            at,
+            &f.code,
+            facility_subject(&f.code),
+            json!({ "facility": to_value(f) }),
+        )
+    }
+
+    /// `facility.changed`, carrying the change asked for and the result.
+    pub fn facility_changed(after: &Facility, patch: &FacilityPatch, at: Timestamp) -> Self {
+        Self::new(
+            FACILITY_CHANGED,
+            at,
+            &after.code,
+            facility_subject(&after.code),
+            json!({ "changes": to_value(patch), "facility": to_value(after) }),
+        )
+    }
+
+    /// `location.added`, carrying the whole location.
+    pub fn location_added(l: &Location, at: Timestamp) -> Self {
+        Self::new(
+            LOCATION_ADDED,
+            at,
+            &l.facility,
+            location_subject(l.id),
+            json!({ "location": to_value(l) }),
+        )
+    }
+
+    /// `location.changed`, carrying the change asked for and the result.
+    pub fn location_changed(after: &Location, patch: &LocationPatch, at: Timestamp) -> Self {
+        Self::new(
+            LOCATION_CHANGED,
+            at,
+            &after.facility,
+            location_subject(after.id),
+            json!({ "changes": to_value(patch), "location": to_value(after) }),
+        )
+    }
+
+    /// `location.taken_out_of_service`, carrying the period.
+    pub fn location_out_of_service(l: &Location, period: &OutOfService, at: Timestamp) -> Self {
+        Self::new(
+            LOCATION_OUT_OF_SERVICE,
+            at,
+            &l.facility,
+            location_subject(l.id),
+            json!({ "location_id": l.id, "code": l.code, "period": to_value(period) }),
+        )
+    }
+
+    /// `location.returned_to_service`, carrying the period that ended.
+    pub fn location_returned(l: &Location, ended: Option<&OutOfService>, at: Timestamp) -> Self {
+        Self::new(
+            LOCATION_RETURNED,
+            at,
+            &l.facility,
+            location_subject(l.id),
+            json!({ "location_id": l.id, "code": l.code, "ended_period": to_value(&ended) }),
+        )
+    }
+}

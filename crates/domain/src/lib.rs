@@ -1,0 +1,21 @@
+//! Custodia's pure domain: the rules that protect people and records, with no I/O.
+//!
+//! Everything here is deterministic and tested directly: validation of facilities and
+//! locations, capacity and occupancy arithmetic, and the journal's hash chain.
+
+pub mod enums;
+pub mod events;
+pub mod facility;
+pub mod journal;
+pub mod location;
+pub mod occupancy;
+pub mod patch;
+pub mod text;
+pub mod time;
+pub mod validation;
+
+pub use facility::{Facility, FacilityKind, FacilityPatch, HoldsAge, HoldsSex, SecurityLevel};
+pub use location::{
+    Location, LocationPatch, NewLocation, OutOfService, OutOfServiceReason, OutOfServiceRequest,
+};
+pub use validation::{FieldError, Invalid};
