@@ -1,0 +1,223 @@
+//! The journal on both backends: chaining, append-only triggers, tamper detection,
+//! concurrent writers.
+
+use custodia_domain::events::NewEvent;
+use custodia_domain::journal::{Anchor, ChainBreak};
+use custodia_store::audit::VerifyError;
+use custodia_store::{Backend, Store, StoreError};
+use custodia_testkit::both_backends;
+
+fn event(n: i64) -> NewEvent {
+    NewEvent {
+        event_type: "test.happened",
+        schema_version: 1,
+        occurred_at: jiff::Timestamp::now(),
+        facility: (n % 3 == 0).then(|| "CPL-AZ-1".to_owned()),
+        subject: format!("thing:{n}"),
+        payload: serde_json::json!({ "n": n, "name": "Martínez" }),
+    }
+}
+
+async fn append(store: &Store, from: i64, count: i64) {
+    store
+        .write("test", |tx| {
+            Box::pin(async move {
+                tx.append_all((from..from + count).map(event).collect())
+                    .await
+            })
+        })
+        .await
+        .expect("append");
+}
+
+async fn broken_at(store: &Store) -> (i64, ChainBreak) {
+    match store.verify_journal(None).await {
+        Err(VerifyError::Broken(b)) => (b.seq, b.reason),
+        other => panic!("expected a broken chain, got {other:?}"),
+    }
+}
+
+/// Runs SQL with the append-only triggers out of the way, as an attacker with database
+/// access would.
+async fn tamper(store: &Store, sql: &str) {
+    match store.backend() {
+        Backend::Sqlite => {
+            store
+                .execute_raw(&format!(
+                    "DROP TRIGGER journal_refuses_update; DROP TRIGGER journal_refuses_delete; {sql}"
+                ))
+                .await
+                .expect("tamper");
+        }
+        Backend::Postgres => {
+            store
+                .execute_raw(&format!(
+                    "ALTER TABLE journal DISABLE TRIGGER USER; {sql}; ALTER TABLE journal ENABLE TRIGGER USER"
+                ))
+                .await
+                .expect("tamper");
+        }
+    }
+}
+
+both_backends! {
+    async fn appends_chain_and_verify(db) {
+        let store = &db.store;
+        append(store, 1, 1000).await;
+        for n in 1001..1011 {
+            store.write("test", |tx| Box::pin(tx.append(event(n)))).await.unwrap();
+        }
+        let report = store.verify_journal(None).await.unwrap();
+        assert_eq!(report.verified, 1010);
+        let head = report.head.unwrap();
+        assert_eq!(head.seq, 1010);
+        assert_eq!(store.journal_head().await.unwrap(), (1010, head.hash.clone()));
+        let history = store.journal_for_subject("thing:7", 10).await.unwrap();
+        assert_eq!(history.len(), 1);
+        assert_eq!(history[0].payload, r#"{"n":7,"name":"Martínez"}"#);
+        // The anchor taken now still matches later.
+        append(store, 2000, 5).await;
+        store.verify_journal(Some(&head)).await.unwrap();
+    }
+
+    async fn an_empty_journal_verifies(db) {
+        let report = db.store.verify_journal(None).await.unwrap();
+        assert_eq!(report.verified, 0);
+        assert_eq!(report.head, None);
+    }
+
+    async fn triggers_refuse_update_and_delete(db) {
+        let store = &db.store;
+        append(store, 1, 3).await;
+        for sql in [
+            "UPDATE journal SET payload = '{}' WHERE seq = 2",
+            "DELETE FROM journal WHERE seq = 3",
+        ] {
+            let err = store.execute_raw(sql).await.unwrap_err();
+            assert!(err.to_string().contains("append-only"), "{sql}: {err}");
+        }
+        if store.backend() == Backend::Postgres {
+            let err = store.execute_raw("TRUNCATE journal").await.unwrap_err();
+            assert!(err.to_string().contains("append-only"), "{err}");
+        }
+        assert_eq!(store.journal_len().await.unwrap(), 3);
+        store.verify_journal(None).await.unwrap();
+    }
+
+    async fn an_altered_row_is_found(db) {
+        let store = &db.store;
+        append(store, 1, 50).await;
+        tamper(store, "UPDATE journal SET payload = '{\"n\":999}' WHERE seq = 17").await;
+        assert_eq!(broken_at(store).await, (17, ChainBreak::ContentAltered));
+    }
+
+    async fn a_deleted_row_is_found(db) {
+        let store = &db.store;
+        append(store, 1, 50).await;
+        tamper(store, "DELETE FROM journal WHERE seq = 23").await;
+        assert_eq!(broken_at(store).await.0, 23);
+    }
+
+    async fn a_row_inserted_out_of_chain_is_found(db) {
+        let store = &db.store;
+        append(store, 1, 10).await;
+        tamper(
+            store,
+            "INSERT INTO journal (seq, id, event_type, schema_version, occurred_at, recorded_at, actor, facility, subject, payload, prev_hash, hash) \
+             SELECT 11, 'forged', event_type, schema_version, occurred_at, recorded_at, actor, facility, subject, payload, prev_hash, hash FROM journal WHERE seq = 10",
+        )
+        .await;
+        assert_eq!(broken_at(store).await, (11, ChainBreak::BrokenLink));
+    }
+
+    async fn reordered_rows_are_found(db) {
+        let store = &db.store;
+        append(store, 1, 10).await;
+        tamper(
+            store,
+            "UPDATE journal SET seq = -4 WHERE seq = 4; UPDATE journal SET seq = 4 WHERE seq = 5; UPDATE journal SET seq = 5 WHERE seq = -4",
+        )
+        .await;
+        assert_eq!(broken_at(store).await, (4, ChainBreak::BrokenLink));
+    }
+
+    async fn truncation_is_found_against_an_anchor(db) {
+        let store = &db.store;
+        append(store, 1, 10).await;
+        let (seq, hash) = store.journal_head().await.unwrap();
+        tamper(store, "DELETE FROM journal WHERE seq > 8").await;
+        store.verify_journal(None).await.expect("a shortened chain is still a chain");
+        match store.verify_journal(Some(&Anchor { seq, hash })).await {
+            Err(VerifyError::Broken(b)) => {
+                assert_eq!(b.seq, 9);
+                assert!(matches!(b.reason, ChainBreak::Truncated { last: 8, anchor: 10 }));
+            }
+            other => panic!("expected truncation, got {other:?}"),
+        }
+    }
+
+    async fn concurrent_writers_keep_one_chain(db) {
+        let store = db.store.clone();
+        let mut tasks = Vec::new();
+        for t in 0..8i64 {
+            let store = store.clone();
+            tasks.push(tokio::spawn(async move {
+                for i in 0..25i64 {
+                    store
+                        .write("test", |tx| Box::pin(tx.append(event(t * 1000 + i))))
+                        .await
+                        .map_err(|e: StoreError| e.to_string())?;
+                }
+                Ok::<(), String>(())
+            }));
+        }
+        for t in tasks {
+            t.await.unwrap().unwrap();
+        }
+        let report = store.verify_journal(None).await.unwrap();
+        assert_eq!(report.verified, 200);
+    }
+
+    async fn a_failed_transaction_leaves_no_entry(db) {
+        let store = &db.store;
+        append(store, 1, 2).await;
+        let result: Result<(), StoreError> = store
+            .write("test", |tx| {
+                Box::pin(async move {
+                    tx.append(event(3)).await?;
+                    Err(StoreError::Corrupt("the use case refused".into()))
+                })
+            })
+            .await;
+        assert!(result.is_err());
+        assert_eq!(store.journal_len().await.unwrap(), 2);
+        store.verify_journal(None).await.unwrap();
+    }
+
+    async fn migrations_are_applied_and_idempotent(db) {
+        assert!(db.store.migrations_applied().await.unwrap());
+        db.store.migrate().await.unwrap();
+        db.store.ping().await.unwrap();
+    }
+}
+
+#[tokio::test]
+async fn a_fresh_database_reports_missing_migrations() {
+    for kind in [
+        custodia_testkit::Kind::Sqlite,
+        custodia_testkit::Kind::Postgres,
+    ] {
+        let db = custodia_testkit::fresh_unmigrated(kind).await;
+        assert!(!db.store.migrations_applied().await.unwrap(), "{kind:?}");
+    }
+}
+
+#[tokio::test]
+async fn bad_urls_are_refused() {
+    for url in ["mysql://x", "sqlite://", "nonsense"] {
+        assert!(
+            matches!(Store::connect(url).await, Err(StoreError::BadUrl(_))),
+            "{url}"
+        );
+    }
+}
