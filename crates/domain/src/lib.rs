@@ -6,6 +6,7 @@
 pub mod enums;
 pub mod events;
 pub mod facility;
+pub mod import;
 pub mod journal;
 pub mod location;
 pub mod occupancy;
