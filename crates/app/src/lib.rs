@@ -1,1 +1,13 @@
-//! placeholder
+//! Custodia's use cases. Each is one function taking the acting principal: it checks
+//! what the principal may do, validates, loads what the rules need, decides with the
+//! domain crate, and writes the change with its journal entries in one transaction.
+//! The HTTP API, the CLI and the demo loader all call these same functions.
+
+pub mod error;
+pub mod facilities;
+pub mod import;
+pub mod locations;
+pub mod principal;
+
+pub use error::AppError;
+pub use principal::Principal;

@@ -1,1 +1,110 @@
-fn main() {}
+//! The `custodia` binary: one program for the server, migrations, imports, the journal
+//! audit and benchmarks. Every subcommand that touches data takes `--db URL`.
+
+mod commands;
+mod seed;
+
+use clap::{Args, Parser, Subcommand};
+
+/// The default database: an embedded SQLite file beside where Custodia runs.
+pub const DEFAULT_DB: &str = "sqlite://./custodia-data/custodia.db";
+
+#[derive(Parser)]
+#[command(
+    name = "custodia",
+    version,
+    about = "Custodia: the system of record for persons deprived of liberty",
+    long_about = "Custodia: the system of record for persons deprived of liberty.\n\n\
+        Every change is an event in a tamper-evident journal. Data lives in an embedded \
+        SQLite file by default (./custodia-data/custodia.db) or in PostgreSQL \
+        (--db postgres://USER@HOST/DB, or the CUSTODIA_DB environment variable)."
+)]
+struct Cli {
+    /// Log format: `text` for people, `json` for log collectors.
+    #[arg(long, global = true, env = "CUSTODIA_LOG_FORMAT", default_value = "text", value_parser = ["text", "json"])]
+    log_format: String,
+    #[command(subcommand)]
+    command: Command,
+}
+
+/// Where the data is.
+#[derive(Args, Clone)]
+pub struct DbArgs {
+    /// Database URL: sqlite://PATH (created if missing) or postgres://USER@HOST[:PORT]/DB.
+    #[arg(long, env = "CUSTODIA_DB", default_value = DEFAULT_DB)]
+    pub db: String,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the web server (JSON API under /api/v1); migrations run first.
+    Serve(commands::serve::ServeArgs),
+    /// Apply database migrations and exit.
+    Migrate(DbArgs),
+    /// Load the reference facilities of the Ecuador 2023 scenario (only into a database without facilities).
+    Seed(DbArgs),
+    /// Facilities and their locations.
+    #[command(subcommand)]
+    Facilities(commands::facilities::FacilitiesCommand),
+    /// Check the journal.
+    #[command(subcommand)]
+    Audit(commands::audit::AuditCommand),
+    /// Measure performance and print figures.
+    #[command(subcommand)]
+    Bench(commands::bench::BenchCommand),
+}
+
+fn main() -> std::process::ExitCode {
+    let cli = Cli::parse();
+    init_logging(&cli.log_format);
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("error: cannot start the runtime: {e}");
+            return std::process::ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(cli.command)) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(command: Command) -> anyhow::Result<std::process::ExitCode> {
+    match command {
+        Command::Serve(args) => commands::serve::run(args).await,
+        Command::Migrate(db) => {
+            let store = commands::open(&db).await?;
+            println!("migrations applied ({})", store.backend().name());
+            Ok(std::process::ExitCode::SUCCESS)
+        }
+        Command::Seed(db) => {
+            let store = commands::open(&db).await?;
+            seed::load(&store).await?;
+            Ok(std::process::ExitCode::SUCCESS)
+        }
+        Command::Facilities(c) => commands::facilities::run(c).await,
+        Command::Audit(c) => commands::audit::run(c).await,
+        Command::Bench(c) => commands::bench::run(c).await,
+    }
+}
+
+fn init_logging(format: &str) {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn"));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+        .with_writer(std::io::stderr);
+    if format == "json" {
+        builder.json().flatten_event(true).init();
+    } else {
+        builder.init();
+    }
+}

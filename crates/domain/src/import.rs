@@ -50,7 +50,13 @@ pub struct RowError {
 
 impl RowError {
     /// Builds a row error.
-    pub fn new(line: u64, record: &str, field: &str, code: &str, message: impl Into<String>) -> Self {
+    pub fn new(
+        line: u64,
+        record: &str,
+        field: &str,
+        code: &str,
+        message: impl Into<String>,
+    ) -> Self {
         Self {
             file: None,
             line,
@@ -71,7 +77,11 @@ impl std::fmt::Display for RowError {
         if let Some(file) = &self.file {
             write!(f, "{file}:")?;
         }
-        write!(f, "line {}: {} {}: {} ({})", self.line, self.record, self.field, self.message, self.code)
+        write!(
+            f,
+            "line {}: {} {}: {} ({})",
+            self.line, self.record, self.field, self.message, self.code
+        )
     }
 }
 
@@ -122,14 +132,27 @@ pub fn plan(
     let mut plan = Plan::default();
     for (line, f) in facilities {
         if let Err(Invalid(es)) = f.validate() {
-            errors.extend(es.into_iter().map(|e| RowError::from_field(line, "facility", e)));
+            errors.extend(
+                es.into_iter()
+                    .map(|e| RowError::from_field(line, "facility", e)),
+            );
         }
         if existing.facilities.contains_key(&f.code) {
-            errors.push(RowError::new(line, "facility", "code", "duplicate_code",
-                format!("facility {} already exists", f.code)));
+            errors.push(RowError::new(
+                line,
+                "facility",
+                "code",
+                "duplicate_code",
+                format!("facility {} already exists", f.code),
+            ));
         } else if let Some((first, _)) = new_facilities.get(&f.code) {
-            errors.push(RowError::new(line, "facility", "code", "duplicate_code",
-                format!("facility {} is also defined on line {first}", f.code)));
+            errors.push(RowError::new(
+                line,
+                "facility",
+                "code",
+                "duplicate_code",
+                format!("facility {} is also defined on line {first}", f.code),
+            ));
         } else {
             new_facilities.insert(f.code.clone(), (line, f.clone()));
             plan.facilities.push(f);
@@ -141,7 +164,8 @@ pub fn plan(
             .get(code)
             .or_else(|| new_facilities.get(code).map(|(_, f)| f))
     };
-    let stored_by_id: HashMap<i64, &Location> = existing.locations.iter().map(|l| (l.id, l)).collect();
+    let stored_by_id: HashMap<i64, &Location> =
+        existing.locations.iter().map(|l| (l.id, l)).collect();
     let stored_by_code: HashMap<(&str, &str), &Location> = existing
         .locations
         .iter()
@@ -151,11 +175,27 @@ pub fn plan(
     for (i, (line, row)) in locations.iter().enumerate() {
         let key = (row.facility.clone(), row.code.clone());
         if stored_by_code.contains_key(&(row.facility.as_str(), row.code.as_str())) {
-            errors.push(RowError::new(*line, "location", "code", "duplicate_code",
-                format!("facility {} already has a location with code {}", row.facility, row.code)));
+            errors.push(RowError::new(
+                *line,
+                "location",
+                "code",
+                "duplicate_code",
+                format!(
+                    "facility {} already has a location with code {}",
+                    row.facility, row.code
+                ),
+            ));
         } else if let Some(&first) = in_file.get(&key) {
-            errors.push(RowError::new(*line, "location", "code", "duplicate_code",
-                format!("location {} of {} is also defined on line {}", row.code, row.facility, locations[first].0)));
+            errors.push(RowError::new(
+                *line,
+                "location",
+                "code",
+                "duplicate_code",
+                format!(
+                    "location {} of {} is also defined on line {}",
+                    row.code, row.facility, locations[first].0
+                ),
+            ));
         } else {
             in_file.insert(key, i);
         }
@@ -165,29 +205,61 @@ pub fn plan(
     for (line, row) in &locations {
         let line = *line;
         let Some(facility) = facility_of(&row.facility) else {
-            errors.push(RowError::new(line, "location", "facility", "unknown_facility",
-                format!("facility {} is neither stored nor in this import", row.facility)));
+            errors.push(RowError::new(
+                line,
+                "location",
+                "facility",
+                "unknown_facility",
+                format!(
+                    "facility {} is neither stored nor in this import",
+                    row.facility
+                ),
+            ));
             parents.push(None);
             continue;
         };
         let (parent_ref, parent_sex) = match &row.parent {
             ParentRef::None => (Some(PlannedParentRef::None), None),
-            ParentRef::Id(id) => match stored_by_id.get(id).filter(|l| l.facility == row.facility) {
-                Some(p) => (Some(PlannedParentRef::Stored(*id)), Some((p.code.clone(), p.holds_sex))),
-                None => {
-                    errors.push(RowError::new(line, "location", "parent_id", "unknown_parent",
-                        format!("location {id} is not in facility {}", row.facility)));
-                    (None, None)
+            ParentRef::Id(id) => {
+                match stored_by_id.get(id).filter(|l| l.facility == row.facility) {
+                    Some(p) => (
+                        Some(PlannedParentRef::Stored(*id)),
+                        Some((p.code.clone(), p.holds_sex)),
+                    ),
+                    None => {
+                        errors.push(RowError::new(
+                            line,
+                            "location",
+                            "parent_id",
+                            "unknown_parent",
+                            format!("location {id} is not in facility {}", row.facility),
+                        ));
+                        (None, None)
+                    }
                 }
-            },
+            }
             ParentRef::Code(code) => {
                 if let Some(p) = stored_by_code.get(&(row.facility.as_str(), code.as_str())) {
-                    (Some(PlannedParentRef::Stored(p.id)), Some((p.code.clone(), p.holds_sex)))
+                    (
+                        Some(PlannedParentRef::Stored(p.id)),
+                        Some((p.code.clone(), p.holds_sex)),
+                    )
                 } else if let Some(&j) = in_file.get(&(row.facility.clone(), code.clone())) {
-                    (Some(PlannedParentRef::Row(j)), Some((code.clone(), locations[j].1.holds_sex)))
+                    (
+                        Some(PlannedParentRef::Row(j)),
+                        Some((code.clone(), locations[j].1.holds_sex)),
+                    )
                 } else {
-                    errors.push(RowError::new(line, "location", "parent_code", "unknown_parent",
-                        format!("facility {} has no location {code}, stored or in this import", row.facility)));
+                    errors.push(RowError::new(
+                        line,
+                        "location",
+                        "parent_code",
+                        "unknown_parent",
+                        format!(
+                            "facility {} has no location {code}, stored or in this import",
+                            row.facility
+                        ),
+                    ));
                     (None, None)
                 }
             }
@@ -202,13 +274,21 @@ pub fn plan(
             operational_capacity: row.operational_capacity,
         };
         if let Err(Invalid(es)) = candidate.validate_in(facility, None) {
-            errors.extend(es.into_iter().map(|e| RowError::from_field(line, "location", e)));
+            errors.extend(
+                es.into_iter()
+                    .map(|e| RowError::from_field(line, "location", e)),
+            );
         }
         if let Some((code, sex)) = parent_sex
             && !sex.admits(row.holds_sex)
         {
-            errors.push(RowError::new(line, "location", "holds_sex", "sex_not_in_parent",
-                format!("the parent location {code} holds {sex} only")));
+            errors.push(RowError::new(
+                line,
+                "location",
+                "holds_sex",
+                "sex_not_in_parent",
+                format!("the parent location {code} holds {sex} only"),
+            ));
         }
         parents.push(parent_ref);
     }
@@ -251,8 +331,13 @@ pub fn plan(
     }
     for (i, (line, _)) in locations.iter().enumerate() {
         if placed[i].is_none() && on_cycle(&parents, i) {
-            errors.push(RowError::new(*line, "location", "parent_code", "cycle",
-                "parent codes form a cycle: a location cannot be inside itself"));
+            errors.push(RowError::new(
+                *line,
+                "location",
+                "parent_code",
+                "cycle",
+                "parent codes form a cycle: a location cannot be inside itself",
+            ));
         }
     }
     if errors.is_empty() {
@@ -324,7 +409,11 @@ mod tests {
             (5, row("A", ParentRef::None)),
         ];
         let p = plan(&Existing::default(), vec![(2, turi())], rows).unwrap();
-        let order: Vec<&str> = p.locations.iter().map(|l| l.location.code.as_str()).collect();
+        let order: Vec<&str> = p
+            .locations
+            .iter()
+            .map(|l| l.location.code.as_str())
+            .collect();
         assert_eq!(order, ["A", "A-1", "A-1-1"]);
         assert_eq!(p.locations[1].parent, PlannedParent::Planned(0));
         assert_eq!(p.locations[2].parent, PlannedParent::Planned(1));
@@ -349,7 +438,11 @@ mod tests {
             (11, row("D", ParentRef::Code("C".into()))),
             (12, row("F", ParentRef::Code("B".into()))),
         ];
-        let errors = codes(plan(&Existing::default(), vec![(2, turi()), (3, bad_kind), (4, turi())], rows));
+        let errors = codes(plan(
+            &Existing::default(),
+            vec![(2, turi()), (3, bad_kind), (4, turi())],
+            rows,
+        ));
         assert_eq!(
             errors,
             [
@@ -399,9 +492,16 @@ mod tests {
             facilities: HashMap::from([("CPL-AZ-1".to_owned(), turi())]),
             locations: vec![loc(7, "PAB-A", None, 0, 0)],
         };
-        let rows = vec![(2, row("C1", ParentRef::Id(7))), (3, row("C2", ParentRef::Code("PAB-A".into())))];
+        let rows = vec![
+            (2, row("C1", ParentRef::Id(7))),
+            (3, row("C2", ParentRef::Code("PAB-A".into()))),
+        ];
         let p = plan(&existing, vec![], rows).unwrap();
         assert_eq!(p.locations.len(), 2);
-        assert!(p.locations.iter().all(|l| l.parent == PlannedParent::Stored(7)));
+        assert!(
+            p.locations
+                .iter()
+                .all(|l| l.parent == PlannedParent::Stored(7))
+        );
     }
 }

@@ -87,6 +87,16 @@ impl Store {
         fetch(&self.pool, id).await
     }
 
+    /// Every location of every facility, by facility and code.
+    pub async fn all_locations(&self) -> Result<Vec<Location>, StoreError> {
+        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT {COLUMNS} FROM locations ORDER BY facility, code"
+        )))
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(location).collect()
+    }
+
     /// Every location of a facility, by code.
     pub async fn locations_of(&self, facility: &str) -> Result<Vec<Location>, StoreError> {
         of_facility(&self.pool, facility).await

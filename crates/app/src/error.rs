@@ -1,0 +1,44 @@
+//! What a use case can answer instead of doing what was asked.
+
+use custodia_domain::Invalid;
+use custodia_domain::import::RowError;
+use custodia_store::{Retryable, StoreError};
+
+/// Why a use case did not do what was asked. Nothing was changed in any of these cases.
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    /// The input broke one or more rules.
+    #[error(transparent)]
+    Invalid(#[from] Invalid),
+    /// The thing asked about does not exist (or the principal may not know it does).
+    #[error("{what} {key} not found")]
+    NotFound { what: &'static str, key: String },
+    /// The change collides with something that exists (e.g. a duplicate code).
+    #[error("{message}")]
+    Conflict { code: &'static str, message: String },
+    /// An import file had bad rows; it imported nothing.
+    #[error("import rejected: {} bad row(s)", .0.len())]
+    ImportRejected(Vec<RowError>),
+    /// An import file could not be read at all.
+    #[error("{0}")]
+    BadFile(String),
+    /// The database failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl Retryable for AppError {
+    fn is_retryable(&self) -> bool {
+        matches!(self, AppError::Store(e) if e.is_retryable())
+    }
+}
+
+impl AppError {
+    /// A not-found error.
+    pub fn not_found(what: &'static str, key: impl ToString) -> Self {
+        AppError::NotFound {
+            what,
+            key: key.to_string(),
+        }
+    }
+}

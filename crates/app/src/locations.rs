@@ -1,0 +1,237 @@
+//! Use cases for locations: add, change, put out of service and back, list and look.
+
+use jiff::Timestamp;
+use serde::Serialize;
+
+use custodia_domain::events::NewEvent;
+use custodia_domain::location::validate_change;
+use custodia_domain::occupancy::{self, Occupancy};
+use custodia_domain::{Location, LocationPatch, NewLocation, OutOfServiceRequest};
+use custodia_store::{Store, WriteTx};
+
+use crate::error::AppError;
+use crate::facilities::occupied_by_location;
+use crate::principal::Principal;
+
+/// A location with the capacity and occupancy of its whole subtree now.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct LocationView {
+    #[serde(flatten)]
+    pub location: Location,
+    /// Whether it is out of service at this moment.
+    pub in_service: bool,
+    /// Totals over this location and everything below it.
+    pub occupancy: Occupancy,
+}
+
+fn views(tree: &[Location], now: Timestamp) -> Vec<LocationView> {
+    let totals = occupancy::by_location(tree, &occupied_by_location(tree), now);
+    tree.iter()
+        .map(|l| LocationView {
+            in_service: !l.out_of_service_at(now),
+            occupancy: totals.get(&l.id).copied().unwrap_or_default(),
+            location: l.clone(),
+        })
+        .collect()
+}
+
+fn view_of(tree: &[Location], id: i64, now: Timestamp) -> Result<LocationView, AppError> {
+    views(tree, now)
+        .into_iter()
+        .find(|v| v.location.id == id)
+        .ok_or_else(|| AppError::not_found("location", id))
+}
+
+/// Every location of a facility, each with its subtree's figures.
+pub async fn list(
+    store: &Store,
+    _who: &Principal,
+    facility: &str,
+) -> Result<Vec<LocationView>, AppError> {
+    if store.facility(facility).await?.is_none() {
+        return Err(AppError::not_found("facility", facility));
+    }
+    Ok(views(
+        &store.locations_of(facility).await?,
+        Timestamp::now(),
+    ))
+}
+
+/// One location with its subtree's figures.
+pub async fn get(store: &Store, _who: &Principal, id: i64) -> Result<LocationView, AppError> {
+    let location = store
+        .location(id)
+        .await?
+        .ok_or_else(|| AppError::not_found("location", id))?;
+    let tree = store.locations_of(&location.facility).await?;
+    view_of(&tree, id, Timestamp::now())
+}
+
+/// Adds a location to a facility.
+pub async fn add(
+    store: &Store,
+    who: &Principal,
+    facility: &str,
+    new: NewLocation,
+) -> Result<LocationView, AppError> {
+    new.validate_fields()?;
+    let now = Timestamp::now();
+    let (tree, id) = store
+        .write(&who.actor, |tx| {
+            let (new, facility) = (new.clone(), facility.to_owned());
+            Box::pin(async move {
+                let facility = facility.as_str();
+                let f = tx
+                    .facility(facility)
+                    .await?
+                    .ok_or_else(|| AppError::not_found("facility", facility))?;
+                let mut tree = tx.locations_of(facility).await?;
+                // Validate as if it were stored, with a placeholder id no stored row has.
+                let mut candidate = Location {
+                    id: 0,
+                    facility: facility.to_owned(),
+                    code: new.code.clone(),
+                    name: new.name.clone(),
+                    parent_id: new.parent_id,
+                    security_level: new.security_level,
+                    holds_sex: new.holds_sex,
+                    design_capacity: new.design_capacity,
+                    operational_capacity: new.operational_capacity,
+                    out_of_service: None,
+                };
+                validate_change(&f, &tree, &candidate)?;
+                candidate.id = tx
+                    .insert_location(facility, &new, &custodia_domain::time::canonical(now))
+                    .await
+                    .map_err(|e| duplicate_or(e, facility, &new.code))?;
+                tx.append(NewEvent::location_added(&candidate, now)).await?;
+                let id = candidate.id;
+                tree.push(candidate);
+                Ok::<_, AppError>((tree, id))
+            })
+        })
+        .await?;
+    view_of(&tree, id, now)
+}
+
+fn duplicate_or(e: custodia_store::StoreError, facility: &str, code: &str) -> AppError {
+    if e.is_unique_violation() {
+        AppError::Conflict {
+            code: "duplicate_code",
+            message: format!("facility {facility} already has a location with code {code}"),
+        }
+    } else {
+        e.into()
+    }
+}
+
+/// Loads a location and its facility's tree inside a write transaction.
+async fn load(
+    tx: &mut WriteTx,
+    id: i64,
+) -> Result<(custodia_domain::Facility, Vec<Location>, Location), AppError> {
+    let current = tx
+        .location(id)
+        .await?
+        .ok_or_else(|| AppError::not_found("location", id))?;
+    let facility = tx
+        .facility(&current.facility)
+        .await?
+        .ok_or_else(|| AppError::not_found("facility", &current.facility))?;
+    let tree = tx.locations_of(&current.facility).await?;
+    Ok((facility, tree, current))
+}
+
+/// Changes a location's details, keeping the tree and its rules intact.
+pub async fn update(
+    store: &Store,
+    who: &Principal,
+    id: i64,
+    patch: LocationPatch,
+) -> Result<LocationView, AppError> {
+    let now = Timestamp::now();
+    let tree = store
+        .write(&who.actor, |tx| {
+            let patch = patch.clone();
+            Box::pin(async move {
+                let (facility, mut tree, current) = load(tx, id).await?;
+                let changed = current.patched(&patch);
+                validate_change(&facility, &tree, &changed)?;
+                if changed != current {
+                    tx.update_location(&changed, &custodia_domain::time::canonical(now))
+                        .await
+                        .map_err(|e| duplicate_or(e, &changed.facility, &changed.code))?;
+                    tx.append(NewEvent::location_changed(&changed, &patch, now))
+                        .await?;
+                }
+                replace(&mut tree, changed);
+                Ok::<_, AppError>(tree)
+            })
+        })
+        .await?;
+    view_of(&tree, id, now)
+}
+
+fn replace(tree: &mut [Location], changed: Location) {
+    if let Some(slot) = tree.iter_mut().find(|l| l.id == changed.id) {
+        *slot = changed;
+    }
+}
+
+/// Puts a location out of service for a period (its places, and those below it, stop
+/// counting as usable while the period lasts).
+pub async fn take_out_of_service(
+    store: &Store,
+    who: &Principal,
+    id: i64,
+    request: OutOfServiceRequest,
+) -> Result<LocationView, AppError> {
+    let now = Timestamp::now();
+    let period = request.into_period(now);
+    period.validate()?;
+    let tree = store
+        .write(&who.actor, |tx| {
+            let period = period.clone();
+            Box::pin(async move {
+                let (_, mut tree, mut location) = load(tx, id).await?;
+                location.out_of_service = Some(period.clone());
+                tx.update_location(&location, &custodia_domain::time::canonical(now))
+                    .await?;
+                tx.append(NewEvent::location_out_of_service(&location, &period, now))
+                    .await?;
+                replace(&mut tree, location);
+                Ok::<_, AppError>(tree)
+            })
+        })
+        .await?;
+    view_of(&tree, id, now)
+}
+
+/// Puts a location back in service, ending any out-of-service period.
+pub async fn return_to_service(
+    store: &Store,
+    who: &Principal,
+    id: i64,
+) -> Result<LocationView, AppError> {
+    let now = Timestamp::now();
+    let tree = store
+        .write(&who.actor, |tx| {
+            Box::pin(async move {
+                let (_, mut tree, mut location) = load(tx, id).await?;
+                let Some(ended) = location.out_of_service.take() else {
+                    return Err(AppError::Conflict {
+                        code: "already_in_service",
+                        message: format!("location {} is not out of service", location.code),
+                    });
+                };
+                tx.update_location(&location, &custodia_domain::time::canonical(now))
+                    .await?;
+                tx.append(NewEvent::location_returned(&location, Some(&ended), now))
+                    .await?;
+                replace(&mut tree, location);
+                Ok::<_, AppError>(tree)
+            })
+        })
+        .await?;
+    view_of(&tree, id, now)
+}

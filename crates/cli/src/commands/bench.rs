@@ -1,0 +1,141 @@
+//! `custodia bench …`: performance figures, printed (never asserted in tests).
+
+use std::process::ExitCode;
+use std::time::Instant;
+
+use anyhow::bail;
+use clap::Subcommand;
+
+use custodia_domain::events::NewEvent;
+use custodia_store::{Store, StoreError};
+
+/// Benchmarks.
+#[derive(Subcommand)]
+pub enum BenchCommand {
+    /// Journal append rates (batched and one event per transaction) and verify rate.
+    ///
+    /// Runs on each --db given (each must have an empty journal: the bench never writes
+    /// into real data), or on a temporary SQLite file when none is given.
+    Journal {
+        /// Database URLs to measure (repeatable).
+        #[arg(long = "db")]
+        dbs: Vec<String>,
+        /// Events appended in batched transactions.
+        #[arg(long, default_value_t = 200_000)]
+        batched: u64,
+        /// Events per batched transaction.
+        #[arg(long, default_value_t = 10_000)]
+        batch_size: u64,
+        /// Events appended one per transaction.
+        #[arg(long, default_value_t = 20_000)]
+        single: u64,
+        /// The journal is filled up to this many events before measuring verification.
+        #[arg(long, default_value_t = 1_000_000)]
+        verify: u64,
+    },
+}
+
+fn event(n: u64) -> NewEvent {
+    NewEvent {
+        event_type: "location.added",
+        schema_version: 1,
+        occurred_at: jiff::Timestamp::now(),
+        facility: Some("CPL-AZ-1".to_owned()),
+        subject: format!("location:{n}"),
+        payload: serde_json::json!({
+            "location": {
+                "id": n, "facility": "CPL-AZ-1", "code": format!("PAB-B-C{n:06}"),
+                "name": format!("Pabellón B, celda {n}"), "parent_id": 2,
+                "security_level": "medium", "holds_sex": "men",
+                "design_capacity": 4, "operational_capacity": 4, "out_of_service": null
+            }
+        }),
+    }
+}
+
+async fn batched(store: &Store, from: u64, count: u64, batch: u64) -> Result<(), StoreError> {
+    let mut n = from;
+    while n < from + count {
+        let end = (n + batch).min(from + count);
+        let events: Vec<NewEvent> = (n..end).map(event).collect();
+        store
+            .write("bench", |tx| {
+                let events = events.clone();
+                Box::pin(async move { tx.append_all(events).await })
+            })
+            .await?;
+        n = end;
+    }
+    Ok(())
+}
+
+fn line(label: &str, count: u64, secs: f64) {
+    println!(
+        "  {label:<34} {count:>9} events in {secs:>7.3} s = {:>10.0} events/s",
+        count as f64 / secs.max(1e-9)
+    );
+}
+
+/// Runs a benchmark.
+pub async fn run(command: BenchCommand) -> anyhow::Result<ExitCode> {
+    let BenchCommand::Journal {
+        mut dbs,
+        batched: batched_n,
+        batch_size,
+        single,
+        verify,
+    } = command;
+    let temp = std::env::temp_dir().join(format!("custodia-bench-{}", std::process::id()));
+    if dbs.is_empty() {
+        dbs.push(format!("sqlite://{}/bench.db", temp.display()));
+    }
+    for url in &dbs {
+        let store = Store::connect(url).await?;
+        store.migrate().await?;
+        if store.journal_len().await? != 0 {
+            bail!(
+                "{}: the journal is not empty; the bench only runs on an empty database",
+                super::redact(url)
+            );
+        }
+        println!(
+            "journal bench on {} ({})",
+            store.backend().name(),
+            super::redact(url)
+        );
+
+        let t = Instant::now();
+        batched(&store, 0, batched_n, batch_size).await?;
+        line(
+            &format!("append, {batch_size} per transaction"),
+            batched_n,
+            t.elapsed().as_secs_f64(),
+        );
+
+        let t = Instant::now();
+        for n in batched_n..batched_n + single {
+            store
+                .write("bench", |tx| Box::pin(tx.append(event(n))))
+                .await?;
+        }
+        line(
+            "append, one per transaction",
+            single,
+            t.elapsed().as_secs_f64(),
+        );
+
+        let have = batched_n + single;
+        if have < verify {
+            batched(&store, have, verify - have, 20_000).await?;
+        }
+        let report = store.verify_journal(None).await?;
+        line(
+            "verify chain",
+            report.verified,
+            report.elapsed.as_secs_f64(),
+        );
+        store.close().await;
+    }
+    let _ = std::fs::remove_dir_all(&temp);
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,71 @@
+//! `custodia serve`: the web server.
+
+use std::net::SocketAddr;
+use std::process::ExitCode;
+
+use anyhow::{Context, bail};
+use clap::Args;
+
+use crate::DbArgs;
+
+/// Arguments of `custodia serve`.
+#[derive(Args)]
+pub struct ServeArgs {
+    #[command(flatten)]
+    db: DbArgs,
+    /// Address to listen on. Until user accounts and access control exist, only loopback
+    /// addresses (127.0.0.1, [::1]) are accepted. Port 0 picks a free port.
+    #[arg(long, env = "CUSTODIA_LISTEN", default_value = "127.0.0.1:8080")]
+    listen: SocketAddr,
+    /// Load the reference facilities first when the database has none.
+    #[arg(long)]
+    seed: bool,
+}
+
+/// Runs the server until SIGINT or SIGTERM.
+pub async fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
+    if !args.listen.ip().is_loopback() {
+        bail!(
+            "refusing to listen on {}: until access control exists, Custodia serves only on loopback (e.g. 127.0.0.1:8080)",
+            args.listen
+        );
+    }
+    let store = super::open(&args.db).await?;
+    if args.seed {
+        crate::seed::load(&store).await?;
+    }
+    let listener = tokio::net::TcpListener::bind(args.listen)
+        .await
+        .with_context(|| format!("cannot listen on {}", args.listen))?;
+    let addr = listener.local_addr()?;
+    // The first line on stdout is the address, so scripts and tests can find a port-0 server.
+    println!(
+        "Custodia listening on http://{addr} ({} database)",
+        store.backend().name()
+    );
+    tracing::info!(%addr, database = store.backend().name(), "serving");
+    custodia_web::serve(listener, store.clone(), shutdown_signal()).await?;
+    store.close().await;
+    tracing::info!("stopped");
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn shutdown_signal() {
+    let interrupt = tokio::signal::ctrl_c();
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = interrupt => {},
+        _ = terminate => {},
+    }
+    tracing::info!("shutting down");
+}

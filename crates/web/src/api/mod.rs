@@ -1,0 +1,119 @@
+//! The routes of the JSON API and the OpenAPI document built from them.
+
+mod facilities;
+mod health;
+mod locations;
+
+use axum::extract::ConnectInfo;
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use std::net::SocketAddr;
+use utoipa::OpenApi;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use custodia_app::Principal;
+
+use crate::AppState;
+use crate::problem::ApiError;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Custodia API",
+        description = "The national system of record for persons deprived of liberty: facilities, locations and the journal. Errors are RFC 9457 problem documents (application/problem+json); every response carries an x-request-id header.",
+        license(name = "AGPL-3.0-or-later")
+    ),
+    components(schemas(crate::problem::Problem)),
+    tags(
+        (name = "health", description = "Liveness and readiness"),
+        (name = "facilities", description = "Prisons, pretrial, rehabilitation and adolescent centres"),
+        (name = "locations", description = "Places inside a facility, capacity and out-of-service periods"),
+    )
+)]
+struct ApiDoc;
+
+/// Every route, each registered with its OpenAPI operation.
+pub fn router() -> OpenApiRouter<AppState> {
+    let v1 = OpenApiRouter::new()
+        .routes(routes!(facilities::list, facilities::create))
+        .routes(routes!(facilities::get, facilities::update))
+        .routes(routes!(facilities::history))
+        .routes(routes!(locations::list, locations::create))
+        .routes(routes!(locations::get, locations::update))
+        .routes(routes!(locations::take_out_of_service))
+        .routes(routes!(locations::return_to_service))
+        .routes(routes!(locations::history))
+        .routes(routes!(health::openapi_json));
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .routes(routes!(health::healthz))
+        .routes(routes!(health::readyz))
+        .nest("/api/v1", v1)
+}
+
+/// The principal acting in a request. Until user accounts exist the server listens on
+/// loopback only, and the caller is named by its address.
+pub struct Caller(pub Principal);
+
+impl<S: Send + Sync> FromRequestParts<S> for Caller {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        let peer = parts
+            .extensions
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|c| c.0.to_string())
+            .unwrap_or_else(|| "in-process".to_owned());
+        Ok(Caller(Principal::loopback_client(&peer)))
+    }
+}
+
+/// A journal entry as the API shows it.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct JournalEntryView {
+    pub seq: i64,
+    pub id: String,
+    pub event_type: String,
+    pub schema_version: i64,
+    pub occurred_at: String,
+    pub recorded_at: String,
+    pub actor: String,
+    pub facility: Option<String>,
+    pub subject: String,
+    /// The event's payload.
+    #[schema(value_type = Object)]
+    pub payload: serde_json::Value,
+    pub hash: String,
+}
+
+impl From<custodia_domain::journal::Entry> for JournalEntryView {
+    fn from(e: custodia_domain::journal::Entry) -> Self {
+        Self {
+            payload: serde_json::from_str(&e.payload).unwrap_or(serde_json::Value::Null),
+            seq: e.seq,
+            id: e.id,
+            event_type: e.event_type,
+            schema_version: e.schema_version,
+            occurred_at: e.occurred_at,
+            recorded_at: e.recorded_at,
+            actor: e.actor,
+            facility: e.facility,
+            subject: e.subject,
+            hash: e.hash,
+        }
+    }
+}
+
+/// Paging of history listings.
+#[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct HistoryQuery {
+    /// At most this many entries (default 100, at most 1000).
+    pub limit: Option<i64>,
+}
+
+impl HistoryQuery {
+    fn limit(&self) -> i64 {
+        self.limit.unwrap_or(100).clamp(1, 1000)
+    }
+}
