@@ -16,7 +16,9 @@ use serde_json::value::RawValue;
 
 use custodia_domain::events::NewEvent;
 use custodia_domain::facility::parse_security_levels;
-use custodia_domain::import::{self, Existing, LocationRow, ParentRef, PlannedParent, RowError};
+use custodia_domain::import::{
+    self, At, Existing, LocationRow, ParentRef, PlannedParent, RowError,
+};
 use custodia_domain::{Facility, FacilityKind, HoldsAge, HoldsSex, Location, SecurityLevel};
 use custodia_store::Store;
 
@@ -33,23 +35,31 @@ pub struct ImportSummary {
 /// The rows read from one or more files, each with its line.
 #[derive(Debug, Default)]
 pub struct Rows {
-    pub facilities: Vec<(u64, Facility)>,
-    pub locations: Vec<(u64, LocationRow)>,
+    pub facilities: Vec<(At, Facility)>,
+    pub locations: Vec<(At, LocationRow)>,
 }
 
 /// Reads one file's rows; the format follows the name (`.json`, otherwise CSV).
 pub fn parse(name: &str, text: &str, into: &mut Rows) -> Result<(), Vec<RowError>> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let (facilities_before, locations_before) = (into.facilities.len(), into.locations.len());
     let result = if name.to_ascii_lowercase().ends_with(".json") {
         parse_json(text, into)
     } else {
         parse_csv(text, into)
     };
+    let file = Some(name.to_owned());
+    for (at, _) in &mut into.facilities[facilities_before..] {
+        at.file.clone_from(&file);
+    }
+    for (at, _) in &mut into.locations[locations_before..] {
+        at.file.clone_from(&file);
+    }
     result.map_err(|errors| {
         errors
             .into_iter()
             .map(|mut e| {
-                e.file = Some(name.to_owned());
+                e.file.clone_from(&file);
                 e
             })
             .collect()
@@ -69,43 +79,35 @@ pub async fn import(
             errors.extend(es);
         }
     }
-    if !errors.is_empty() {
-        return Err(AppError::ImportRejected(errors));
-    }
+    // Rows that did not parse are reported with whatever the rest of the file breaks,
+    // so one run lists every bad row.
+    let parse_errors = std::sync::Arc::new(errors);
     let rows = std::sync::Arc::new(rows);
-    let file_of_line = if files.len() == 1 {
-        Some(files[0].0.clone())
-    } else {
-        None
-    };
     let now = Timestamp::now();
     store
         .write(&who.actor, |tx| {
-            let rows = rows.clone();
-            let file_of_line = file_of_line.clone();
+            let (rows, parse_errors) = (rows.clone(), parse_errors.clone());
             Box::pin(async move {
                 let mut existing = Existing::default();
-                for code in tx.facility_codes().await? {
-                    if let Some(f) = tx.facility(&code).await? {
-                        existing.facilities.insert(code, f);
-                    }
+                for f in tx.facilities().await? {
+                    existing.facilities.insert(f.code.clone(), f);
                 }
                 for code in import::referenced_facilities(&rows.locations) {
                     if existing.facilities.contains_key(&code) {
                         existing.locations.extend(tx.locations_of(&code).await?);
                     }
                 }
-                let plan = import::plan(&existing, rows.facilities.clone(), rows.locations.clone())
-                    .map_err(|es| {
-                        AppError::ImportRejected(
-                            es.into_iter()
-                                .map(|mut e| {
-                                    e.file.clone_from(&file_of_line);
-                                    e
-                                })
-                                .collect(),
-                        )
-                    })?;
+                let planned =
+                    import::plan(&existing, rows.facilities.clone(), rows.locations.clone());
+                let plan = match planned {
+                    Ok(plan) if parse_errors.is_empty() => plan,
+                    outcome => {
+                        let mut all = parse_errors.to_vec();
+                        all.extend(outcome.err().unwrap_or_default());
+                        all.sort_by(|a, b| (&a.file, a.line).cmp(&(&b.file, b.line)));
+                        return Err(AppError::ImportRejected(all));
+                    }
+                };
                 let stamp = custodia_domain::time::canonical(now);
                 let mut events = Vec::with_capacity(plan.facilities.len() + plan.locations.len());
                 for f in &plan.facilities {
@@ -255,7 +257,7 @@ fn parse_csv(text: &str, into: &mut Rows) -> Result<(), Vec<RowError>> {
                 security_levels: cells.levels(cell("security_levels")),
             };
             if let (Some(f), true) = (f.complete(), cells.errors.is_empty()) {
-                into.facilities.push((line, f));
+                into.facilities.push((At::line(line), f));
             }
         } else {
             let parent = cells.parent(cell("parent_code"), cell("parent_id"));
@@ -279,7 +281,7 @@ fn parse_csv(text: &str, into: &mut Rows) -> Result<(), Vec<RowError>> {
                     .integer("operational_capacity", cell("operational_capacity")),
             };
             if cells.errors.is_empty() {
-                into.locations.push((line, row));
+                into.locations.push((At::line(line), row));
             }
         }
         errors.extend(cells.errors);
@@ -449,7 +451,7 @@ fn parse_json(text: &str, into: &mut Rows) -> Result<(), Vec<RowError>> {
     for raw in file.facilities {
         let line = line_of(raw);
         match typed::<Facility>(raw) {
-            Ok(f) => into.facilities.push((line, f)),
+            Ok(f) => into.facilities.push((At::line(line), f)),
             Err((field, message)) => errors.push(RowError::new(
                 line,
                 "facility",
@@ -479,7 +481,7 @@ fn parse_json(text: &str, into: &mut Rows) -> Result<(), Vec<RowError>> {
                     (None, None) => ParentRef::None,
                 };
                 into.locations.push((
-                    line,
+                    At::line(line),
                     LocationRow {
                         facility: l.facility,
                         code: l.code,

@@ -67,8 +67,16 @@ impl RowError {
         }
     }
 
-    fn from_field(line: u64, record: &str, e: FieldError) -> Self {
-        Self::new(line, record, &e.field, &e.code, e.message)
+    /// Builds a row error at a position.
+    pub fn at(at: &At, record: &str, field: &str, code: &str, message: impl Into<String>) -> Self {
+        Self {
+            file: at.file.clone(),
+            ..Self::new(at.line, record, field, code, message)
+        }
+    }
+
+    fn from_field(at: &At, record: &str, e: FieldError) -> Self {
+        Self::at(at, record, &e.field, &e.code, e.message)
     }
 }
 
@@ -82,6 +90,29 @@ impl std::fmt::Display for RowError {
             "line {}: {} {}: {} ({})",
             self.line, self.record, self.field, self.message, self.code
         )
+    }
+}
+
+/// Where a row is: its file (when several are imported together) and 1-based line.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct At {
+    pub file: Option<String>,
+    pub line: u64,
+}
+
+impl At {
+    /// A position in an unnamed (single) input.
+    pub fn line(line: u64) -> Self {
+        Self { file: None, line }
+    }
+}
+
+impl std::fmt::Display for At {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match &self.file {
+            Some(file) => write!(f, "{file} line {}", self.line),
+            None => write!(f, "line {}", self.line),
+        }
     }
 }
 
@@ -107,7 +138,7 @@ pub enum PlannedParent {
 /// A planned location, ordered so that parents come before children.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PlannedLocation {
-    pub line: u64,
+    pub at: At,
     pub facility: String,
     pub location: NewLocation,
     pub parent: PlannedParent,
@@ -124,37 +155,37 @@ pub struct Plan {
 /// stored data. Returns every problem found, not just the first.
 pub fn plan(
     existing: &Existing,
-    facilities: Vec<(u64, Facility)>,
-    locations: Vec<(u64, LocationRow)>,
+    facilities: Vec<(At, Facility)>,
+    locations: Vec<(At, LocationRow)>,
 ) -> Result<Plan, Vec<RowError>> {
     let mut errors = Vec::new();
-    let mut new_facilities: HashMap<String, (u64, Facility)> = HashMap::new();
+    let mut new_facilities: HashMap<String, (At, Facility)> = HashMap::new();
     let mut plan = Plan::default();
-    for (line, f) in facilities {
+    for (at, f) in facilities {
         if let Err(Invalid(es)) = f.validate() {
             errors.extend(
                 es.into_iter()
-                    .map(|e| RowError::from_field(line, "facility", e)),
+                    .map(|e| RowError::from_field(&at, "facility", e)),
             );
         }
         if existing.facilities.contains_key(&f.code) {
-            errors.push(RowError::new(
-                line,
+            errors.push(RowError::at(
+                &at,
                 "facility",
                 "code",
                 "duplicate_code",
                 format!("facility {} already exists", f.code),
             ));
         } else if let Some((first, _)) = new_facilities.get(&f.code) {
-            errors.push(RowError::new(
-                line,
+            errors.push(RowError::at(
+                &at,
                 "facility",
                 "code",
                 "duplicate_code",
-                format!("facility {} is also defined on line {first}", f.code),
+                format!("facility {} is also defined at {first}", f.code),
             ));
         } else {
-            new_facilities.insert(f.code.clone(), (line, f.clone()));
+            new_facilities.insert(f.code.clone(), (at.clone(), f.clone()));
             plan.facilities.push(f);
         }
     }
@@ -172,11 +203,11 @@ pub fn plan(
         .map(|l| ((l.facility.as_str(), l.code.as_str()), l))
         .collect();
     let mut in_file: HashMap<(String, String), usize> = HashMap::new();
-    for (i, (line, row)) in locations.iter().enumerate() {
+    for (i, (at, row)) in locations.iter().enumerate() {
         let key = (row.facility.clone(), row.code.clone());
         if stored_by_code.contains_key(&(row.facility.as_str(), row.code.as_str())) {
-            errors.push(RowError::new(
-                *line,
+            errors.push(RowError::at(
+                at,
                 "location",
                 "code",
                 "duplicate_code",
@@ -186,13 +217,13 @@ pub fn plan(
                 ),
             ));
         } else if let Some(&first) = in_file.get(&key) {
-            errors.push(RowError::new(
-                *line,
+            errors.push(RowError::at(
+                at,
                 "location",
                 "code",
                 "duplicate_code",
                 format!(
-                    "location {} of {} is also defined on line {}",
+                    "location {} of {} is also defined at {}",
                     row.code, row.facility, locations[first].0
                 ),
             ));
@@ -202,11 +233,10 @@ pub fn plan(
     }
     // Resolve each row's facility and parent, and check it in place.
     let mut parents: Vec<Option<PlannedParentRef>> = Vec::with_capacity(locations.len());
-    for (line, row) in &locations {
-        let line = *line;
+    for (at, row) in &locations {
         let Some(facility) = facility_of(&row.facility) else {
-            errors.push(RowError::new(
-                line,
+            errors.push(RowError::at(
+                at,
                 "location",
                 "facility",
                 "unknown_facility",
@@ -227,8 +257,8 @@ pub fn plan(
                         Some((p.code.clone(), p.holds_sex)),
                     ),
                     None => {
-                        errors.push(RowError::new(
-                            line,
+                        errors.push(RowError::at(
+                            at,
                             "location",
                             "parent_id",
                             "unknown_parent",
@@ -250,8 +280,8 @@ pub fn plan(
                         Some((code.clone(), locations[j].1.holds_sex)),
                     )
                 } else {
-                    errors.push(RowError::new(
-                        line,
+                    errors.push(RowError::at(
+                        at,
                         "location",
                         "parent_code",
                         "unknown_parent",
@@ -276,14 +306,14 @@ pub fn plan(
         if let Err(Invalid(es)) = candidate.validate_in(facility, None) {
             errors.extend(
                 es.into_iter()
-                    .map(|e| RowError::from_field(line, "location", e)),
+                    .map(|e| RowError::from_field(at, "location", e)),
             );
         }
         if let Some((code, sex)) = parent_sex
             && !sex.admits(row.holds_sex)
         {
-            errors.push(RowError::new(
-                line,
+            errors.push(RowError::at(
+                at,
                 "location",
                 "holds_sex",
                 "sex_not_in_parent",
@@ -310,10 +340,10 @@ pub fn plan(
                     None => continue,
                 },
             };
-            let (line, row) = &locations[i];
+            let (at, row) = &locations[i];
             placed[i] = Some(plan.locations.len());
             plan.locations.push(PlannedLocation {
-                line: *line,
+                at: at.clone(),
                 facility: row.facility.clone(),
                 location: NewLocation {
                     code: row.code.clone(),
@@ -329,10 +359,10 @@ pub fn plan(
             progress = true;
         }
     }
-    for (i, (line, _)) in locations.iter().enumerate() {
+    for (i, (at, _)) in locations.iter().enumerate() {
         if placed[i].is_none() && on_cycle(&parents, i) {
-            errors.push(RowError::new(
-                *line,
+            errors.push(RowError::at(
+                at,
                 "location",
                 "parent_code",
                 "cycle",
@@ -343,7 +373,7 @@ pub fn plan(
     if errors.is_empty() {
         Ok(plan)
     } else {
-        errors.sort_by_key(|e| e.line);
+        errors.sort_by(|a, b| (&a.file, a.line).cmp(&(&b.file, b.line)));
         Err(errors)
     }
 }
@@ -370,7 +400,7 @@ fn on_cycle(parents: &[Option<PlannedParentRef>], start: usize) -> bool {
 }
 
 /// Every facility code and location key referenced, for loading what an import needs.
-pub fn referenced_facilities(rows: &[(u64, LocationRow)]) -> HashSet<String> {
+pub fn referenced_facilities(rows: &[(At, LocationRow)]) -> HashSet<String> {
     rows.iter().map(|(_, r)| r.facility.clone()).collect()
 }
 
@@ -404,11 +434,11 @@ mod tests {
     #[test]
     fn children_before_parents_in_the_file_are_ordered() {
         let rows = vec![
-            (3, row("A-1-1", ParentRef::Code("A-1".into()))),
-            (4, row("A-1", ParentRef::Code("A".into()))),
-            (5, row("A", ParentRef::None)),
+            (At::line(3), row("A-1-1", ParentRef::Code("A-1".into()))),
+            (At::line(4), row("A-1", ParentRef::Code("A".into()))),
+            (At::line(5), row("A", ParentRef::None)),
         ];
-        let p = plan(&Existing::default(), vec![(2, turi())], rows).unwrap();
+        let p = plan(&Existing::default(), vec![(At::line(2), turi())], rows).unwrap();
         let order: Vec<&str> = p
             .locations
             .iter()
@@ -429,18 +459,22 @@ mod tests {
         let mut elsewhere = row("E", ParentRef::None);
         elsewhere.facility = "CPL-NOPE".into();
         let rows = vec![
-            (5, row("A", ParentRef::None)),
-            (6, row("A", ParentRef::None)),
-            (7, row("B", ParentRef::Code("MISSING".into()))),
-            (8, negative),
-            (9, elsewhere),
-            (10, row("C", ParentRef::Code("D".into()))),
-            (11, row("D", ParentRef::Code("C".into()))),
-            (12, row("F", ParentRef::Code("B".into()))),
+            (At::line(5), row("A", ParentRef::None)),
+            (At::line(6), row("A", ParentRef::None)),
+            (At::line(7), row("B", ParentRef::Code("MISSING".into()))),
+            (At::line(8), negative),
+            (At::line(9), elsewhere),
+            (At::line(10), row("C", ParentRef::Code("D".into()))),
+            (At::line(11), row("D", ParentRef::Code("C".into()))),
+            (At::line(12), row("F", ParentRef::Code("B".into()))),
         ];
         let errors = codes(plan(
             &Existing::default(),
-            vec![(2, turi()), (3, bad_kind), (4, turi())],
+            vec![
+                (At::line(2), turi()),
+                (At::line(3), bad_kind),
+                (At::line(4), turi()),
+            ],
             rows,
         ));
         assert_eq!(
@@ -467,13 +501,13 @@ mod tests {
         let mut women = row("W", ParentRef::Id(7));
         women.holds_sex = HoldsSex::Women;
         let rows = vec![
-            (2, row("PAB-A", ParentRef::None)),
-            (3, row("C1", ParentRef::Id(7))),
-            (4, row("C2", ParentRef::Code("PAB-A".into()))),
-            (5, row("C3", ParentRef::Id(8))),
-            (6, women),
+            (At::line(2), row("PAB-A", ParentRef::None)),
+            (At::line(3), row("C1", ParentRef::Id(7))),
+            (At::line(4), row("C2", ParentRef::Code("PAB-A".into()))),
+            (At::line(5), row("C3", ParentRef::Id(8))),
+            (At::line(6), women),
         ];
-        let errors = codes(plan(&existing, vec![(1, turi())], rows));
+        let errors = codes(plan(&existing, vec![(At::line(1), turi())], rows));
         assert_eq!(
             errors,
             [
@@ -493,8 +527,8 @@ mod tests {
             locations: vec![loc(7, "PAB-A", None, 0, 0)],
         };
         let rows = vec![
-            (2, row("C1", ParentRef::Id(7))),
-            (3, row("C2", ParentRef::Code("PAB-A".into()))),
+            (At::line(2), row("C1", ParentRef::Id(7))),
+            (At::line(3), row("C2", ParentRef::Code("PAB-A".into()))),
         ];
         let p = plan(&existing, vec![], rows).unwrap();
         assert_eq!(p.locations.len(), 2);

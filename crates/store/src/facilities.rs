@@ -55,6 +55,15 @@ async fn fetch<'c>(
     row.as_ref().map(facility).transpose()
 }
 
+async fn all<'c>(x: impl Executor<'c, Database = Any>) -> Result<Vec<Facility>, StoreError> {
+    let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT {COLUMNS} FROM facilities ORDER BY code"
+    )))
+    .fetch_all(x)
+    .await?;
+    rows.iter().map(facility).collect()
+}
+
 impl Store {
     /// One facility by code.
     pub async fn facility(&self, code: &str) -> Result<Option<Facility>, StoreError> {
@@ -63,12 +72,7 @@ impl Store {
 
     /// Every facility, by code.
     pub async fn facilities(&self) -> Result<Vec<Facility>, StoreError> {
-        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
-            "SELECT {COLUMNS} FROM facilities ORDER BY code"
-        )))
-        .fetch_all(&self.pool)
-        .await?;
-        rows.iter().map(facility).collect()
+        all(&self.pool).await
     }
 }
 
@@ -78,13 +82,9 @@ impl WriteTx {
         fetch(self.conn(), code).await
     }
 
-    /// The codes of every facility, as this transaction sees them.
-    pub async fn facility_codes(&mut self) -> Result<Vec<String>, StoreError> {
-        Ok(
-            sqlx::query_scalar("SELECT code FROM facilities ORDER BY code")
-                .fetch_all(self.conn())
-                .await?,
-        )
+    /// Every facility, as this transaction sees them.
+    pub async fn facilities(&mut self) -> Result<Vec<Facility>, StoreError> {
+        all(self.conn()).await
     }
 
     /// Inserts a new facility row.

@@ -1,0 +1,239 @@
+//! The `custodia` binary as an operator uses it, against both backends.
+
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Output, Stdio};
+
+use custodia_store::{Backend, Store};
+use custodia_testkit::both_backends;
+
+fn custodia(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_custodia"))
+        .args(args)
+        .env_remove("CUSTODIA_DB")
+        .stdin(Stdio::null())
+        .output()
+        .expect("run custodia")
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+fn write(dir: &std::path::Path, name: &str, content: &str) -> String {
+    let path = dir.join(name);
+    std::fs::write(&path, content).expect("write fixture");
+    path.display().to_string()
+}
+
+const FACILITIES_CSV: &str = "\
+code,name,kind,province,city,timezone,holds_sex,holds_age,security_levels
+CPL-AZ-1,CPL Azuay N° 1 (Turi),CPL,Azuay,Cuenca,America/Guayaquil,men,adults,\"maximum,medium\"
+CAI-AZ-1,CAI Cuenca,CAI,Azuay,Cuenca,America/Guayaquil,men,adolescents,minimum
+";
+
+const LOCATIONS_CSV: &str = "\
+facility,code,name,parent_code,security_level,holds_sex,design_capacity,operational_capacity
+CPL-AZ-1,PAB-A-C1,Celda 1,PAB-A,maximum,men,4,4
+CPL-AZ-1,PAB-A,Pabellón A,,maximum,men,0,0
+CPL-AZ-1,PAB-A-C2,Celda 2,PAB-A,maximum,men,4,6
+CAI-AZ-1,BLQ-1,Bloque 1,,minimum,men,20,20
+";
+
+async fn counts(store: &Store) -> (usize, i64) {
+    (
+        store.facilities().await.unwrap().len(),
+        store.journal_len().await.unwrap(),
+    )
+}
+
+#[test]
+fn every_help_is_clear() {
+    for args in [
+        vec!["--help"],
+        vec!["serve", "--help"],
+        vec!["migrate", "--help"],
+        vec!["seed", "--help"],
+        vec!["facilities", "import", "--help"],
+        vec!["facilities", "list", "--help"],
+        vec!["audit", "verify", "--help"],
+        vec!["audit", "head", "--help"],
+        vec!["bench", "journal", "--help"],
+    ] {
+        let out = custodia(&args);
+        assert!(out.status.success(), "{args:?}");
+        let help = text(&out.stdout);
+        assert!(help.contains("Usage:"), "{args:?}: {help}");
+        if args.len() > 1 {
+            assert!(
+                help.contains("--db") || args[0] == "bench",
+                "{args:?} must take --db"
+            );
+        }
+    }
+}
+
+#[test]
+fn serve_refuses_non_loopback_addresses() {
+    let out = custodia(&[
+        "serve",
+        "--listen",
+        "0.0.0.0:0",
+        "--db",
+        "sqlite:///nonexistent/never-created.db",
+    ]);
+    assert!(!out.status.success());
+    assert!(
+        text(&out.stderr).contains("loopback"),
+        "{}",
+        text(&out.stderr)
+    );
+    assert!(!std::path::Path::new("/nonexistent").exists());
+}
+
+#[test]
+fn unknown_database_urls_are_refused() {
+    let out = custodia(&["migrate", "--db", "mysql://localhost/x"]);
+    assert!(!out.status.success());
+    assert!(text(&out.stderr).contains("unsupported database URL"));
+}
+
+both_backends! {
+    async fn import_all_or_nothing(db) {
+        let dir = tempfile::tempdir().unwrap();
+        let facilities = write(dir.path(), "facilities.csv", FACILITIES_CSV);
+        let bad_locations = write(
+            dir.path(),
+            "locations.csv",
+            &format!(
+                "{LOCATIONS_CSV}CPL-AZ-1,PAB-B,Pabellón B,,maximum,men,-2,0\n\
+                 CPL-AZ-1,PAB-A,Duplicado,,maximum,men,0,0\n\
+                 CPL-AZ-1,X-1,Sin padre,NOPE,maximum,men,1,1\n\
+                 CPL-XX-9,Y-1,Centro desconocido,,maximum,men,1,1\n\
+                 CPL-AZ-1,Z-1,Tipo raro,,extreme,men,1,1\n"
+            ),
+        );
+        let out = custodia(&["facilities", "import", "--db", &db.url, &facilities, &bad_locations]);
+        assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
+        let err = text(&out.stderr);
+        for expected in [
+            "locations.csv:line 6: location design_capacity",
+            "line 7: location code",
+            "line 8: location parent_code",
+            "line 9: location facility",
+            "line 10: location security_level",
+        ] {
+            assert!(err.contains(expected), "missing `{expected}` in:\n{err}");
+        }
+        assert_eq!(counts(&db.store).await, (0, 0), "a rejected import imports nothing");
+
+        let good_locations = write(dir.path(), "locations.csv", LOCATIONS_CSV);
+        let out = custodia(&["facilities", "import", "--db", &db.url, &facilities, &good_locations]);
+        assert!(out.status.success(), "{}", text(&out.stderr));
+        assert!(text(&out.stdout).contains("imported 2 facilities and 4 locations"));
+        assert_eq!(counts(&db.store).await, (2, 6));
+        let tree = db.store.locations_of("CPL-AZ-1").await.unwrap();
+        let pavilion = tree.iter().find(|l| l.code == "PAB-A").unwrap();
+        assert!(tree.iter().filter(|l| l.code.starts_with("PAB-A-")).all(|l| l.parent_id == Some(pavilion.id)));
+
+        // Importing the same facilities again is refused as duplicates, and changes nothing.
+        let out = custodia(&["facilities", "import", "--db", &db.url, &facilities]);
+        assert_eq!(out.status.code(), Some(2));
+        assert!(text(&out.stderr).contains("already exists"));
+        assert_eq!(counts(&db.store).await, (2, 6));
+
+        let out = custodia(&["facilities", "list", "--db", &db.url]);
+        assert!(text(&out.stdout).contains("CPL-AZ-1"));
+        let out = custodia(&["audit", "verify", "--db", &db.url]);
+        assert!(out.status.success());
+        assert!(text(&out.stdout).contains("6 events verified"), "{}", text(&out.stdout));
+    }
+
+    async fn json_import_reports_lines(db) {
+        let dir = tempfile::tempdir().unwrap();
+        let bad = write(dir.path(), "bad.json", r#"{
+  "facilities": [
+    {"code": "CDP-PI-1", "name": "CDP Quito", "kind": "CDP", "province": "Pichincha", "city": "Quito",
+     "timezone": "America/Guayaquil", "holds_sex": "both", "holds_age": "adults", "security_levels": ["medium"]},
+    {"code": "CDP-PI-2", "name": "CDP Quito 2", "kind": "JAIL", "province": "Pichincha", "city": "Quito",
+     "timezone": "America/Guayaquil", "holds_sex": "both", "holds_age": "adults", "security_levels": ["medium"]}
+  ],
+  "locations": [
+    {"facility": "CDP-PI-1", "code": "B-1", "name": "Bloque 1", "security_level": "medium",
+     "holds_sex": "men", "design_capacity": 10, "operational_capacity": 10, "colour": "red"}
+  ]
+}"#);
+        let out = custodia(&["facilities", "import", "--db", &db.url, &bad]);
+        assert_eq!(out.status.code(), Some(2));
+        let err = text(&out.stderr);
+        assert!(err.contains("bad.json:line 5: facility kind"), "{err}");
+        assert!(err.contains("bad.json:line 9: location"), "{err}");
+        assert!(err.contains("colour"), "{err}");
+        assert_eq!(counts(&db.store).await, (0, 0));
+
+        let good = write(dir.path(), "good.json", r#"{"facilities": [
+    {"code": "CDP-PI-1", "name": "CDP Quito", "kind": "CDP", "province": "Pichincha", "city": "Quito",
+     "timezone": "America/Guayaquil", "holds_sex": "both", "holds_age": "adults", "security_levels": ["medium"]}],
+  "locations": [
+    {"facility": "CDP-PI-1", "code": "B-1-C1", "name": "Celda 1", "parent_code": "B-1", "security_level": "medium",
+     "holds_sex": "men", "design_capacity": 6, "operational_capacity": 6},
+    {"facility": "CDP-PI-1", "code": "B-1", "name": "Bloque 1", "security_level": "medium",
+     "holds_sex": "men", "design_capacity": 0, "operational_capacity": 0}]}"#);
+        let out = custodia(&["facilities", "import", "--db", &db.url, &good]);
+        assert!(out.status.success(), "{}", text(&out.stderr));
+        assert_eq!(counts(&db.store).await, (1, 3));
+    }
+
+    async fn audit_verify_names_the_first_bad_sequence(db) {
+        let out = custodia(&["seed", "--db", &db.url]);
+        assert!(out.status.success(), "{}", text(&out.stderr));
+        let out = custodia(&["seed", "--db", &db.url]);
+        assert!(text(&out.stdout).contains("seed skipped"));
+        let out = custodia(&["audit", "verify", "--db", &db.url]);
+        assert!(out.status.success());
+        let head = text(&custodia(&["audit", "head", "--db", &db.url]).stdout).trim().to_owned();
+        let out = custodia(&["audit", "verify", "--db", &db.url, "--anchor", &head]);
+        assert!(out.status.success(), "{}", text(&out.stdout));
+
+        let bypass = match db.store.backend() {
+            Backend::Sqlite => "DROP TRIGGER journal_refuses_update; UPDATE journal SET actor = 'someone-else' WHERE seq = 42",
+            Backend::Postgres => "ALTER TABLE journal DISABLE TRIGGER USER; UPDATE journal SET actor = 'someone-else' WHERE seq = 42",
+        };
+        db.store.execute_raw(bypass).await.unwrap();
+        let out = custodia(&["audit", "verify", "--db", &db.url]);
+        assert_eq!(out.status.code(), Some(1));
+        assert!(text(&out.stdout).contains("JOURNAL BROKEN at sequence 42"), "{}", text(&out.stdout));
+
+        let out = custodia(&["audit", "verify", "--db", &db.url, "--anchor", "12:nothex"]);
+        assert!(!out.status.success());
+        assert!(text(&out.stderr).contains("64 hexadecimal"));
+    }
+
+    async fn serve_answers_and_stops_gracefully(db) {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_custodia"))
+            .args(["serve", "--listen", "127.0.0.1:0", "--db", &db.url])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let mut first = String::new();
+        BufReader::new(child.stdout.take().unwrap()).read_line(&mut first).unwrap();
+        let url = first.split_whitespace().find(|w| w.starts_with("http://")).unwrap().to_owned();
+        let health: serde_json::Value = reqwest::get(format!("{url}/readyz")).await.unwrap().json().await.unwrap();
+        assert_eq!(health["status"], "ready");
+        let signal = Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap();
+        assert!(signal.success());
+        let status = child.wait().unwrap();
+        assert!(status.success(), "graceful shutdown exits 0, got {status:?}");
+    }
+
+    async fn bench_runs_and_refuses_real_data(db) {
+        let out = custodia(&["bench", "journal", "--db", &db.url, "--batched", "300", "--batch-size", "100", "--single", "20", "--verify", "500"]);
+        assert!(out.status.success(), "{}", text(&out.stderr));
+        let report = text(&out.stdout);
+        assert!(report.contains("one per transaction"), "{report}");
+        assert!(report.contains("500 events"), "{report}");
+        let out = custodia(&["bench", "journal", "--db", &db.url, "--batched", "10"]);
+        assert!(!out.status.success());
+        assert!(text(&out.stderr).contains("not empty"));
+    }
+}

@@ -1,0 +1,833 @@
+//! The HTTP API end to end: a real server on a loopback port, called with reqwest, on
+//! both SQLite and a throwaway PostgreSQL.
+
+use std::collections::{BTreeSet, HashSet};
+use std::sync::Arc;
+
+use custodia_store::{Backend, Store};
+use custodia_testkit::{Kind, both_backends};
+use reqwest::header::{CONTENT_TYPE, HeaderMap, LOCATION};
+use reqwest::{Method, StatusCode};
+use serde_json::{Value, json};
+
+const PROBLEM_JSON: &str = "application/problem+json";
+const TURI: &str = "CPL-AZ-1";
+
+/// A server on a loopback port; it shuts down when this is dropped.
+struct Server {
+    base: String,
+    client: reqwest::Client,
+    _shutdown: tokio::sync::oneshot::Sender<()>,
+}
+
+/// One response: status, headers and the body as JSON (`Null` when empty, a string when
+/// not JSON).
+#[derive(Debug)]
+struct Reply {
+    status: StatusCode,
+    headers: HeaderMap,
+    body: Value,
+}
+
+impl Reply {
+    fn header(&self, name: &str) -> &str {
+        self.headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_else(|| panic!("no {name} header in {self:?}"))
+    }
+}
+
+impl Server {
+    async fn start(store: &Store) -> Server {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind loopback");
+        let addr = listener.local_addr().expect("local address");
+        let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+        let store = store.clone();
+        tokio::spawn(async move {
+            custodia_web::serve(listener, store, async {
+                let _ = rx.await;
+            })
+            .await
+            .expect("serve");
+        });
+        Server {
+            base: format!("http://{addr}"),
+            client: reqwest::Client::new(),
+            _shutdown: tx,
+        }
+    }
+
+    async fn send(&self, req: reqwest::RequestBuilder) -> Reply {
+        let response = req.send().await.expect("request sent");
+        let status = response.status();
+        let headers = response.headers().clone();
+        let bytes = response.bytes().await.expect("response body");
+        let body = if bytes.is_empty() {
+            Value::Null
+        } else {
+            serde_json::from_slice(&bytes)
+                .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&bytes).into_owned()))
+        };
+        Reply {
+            status,
+            headers,
+            body,
+        }
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    async fn get(&self, path: &str) -> Reply {
+        self.send(self.client.get(self.url(path))).await
+    }
+
+    async fn post(&self, path: &str, body: &Value) -> Reply {
+        self.send(self.client.post(self.url(path)).json(body)).await
+    }
+
+    async fn patch(&self, path: &str, body: &Value) -> Reply {
+        self.send(self.client.patch(self.url(path)).json(body))
+            .await
+    }
+
+    /// Any method, raw bytes, with or without a content type.
+    async fn raw(
+        &self,
+        method: Method,
+        path: &str,
+        content_type: Option<&str>,
+        body: Vec<u8>,
+    ) -> Reply {
+        let mut req = self.client.request(method, self.url(path)).body(body);
+        if let Some(ct) = content_type {
+            req = req.header(CONTENT_TYPE, ct);
+        }
+        self.send(req).await
+    }
+}
+
+fn facility(code: &str) -> Value {
+    json!({
+        "code": code,
+        "name": "CPL Azuay N° 1 (Turi)",
+        "kind": "CPL",
+        "province": "Azuay",
+        "city": "Cuenca",
+        "timezone": "America/Guayaquil",
+        "holds_sex": "men",
+        "holds_age": "adults",
+        "security_levels": ["maximum", "medium"],
+    })
+}
+
+fn location(code: &str, parent: Option<i64>, design: i64, operational: i64) -> Value {
+    json!({
+        "code": code,
+        "name": format!("Location {code}"),
+        "parent_id": parent,
+        "security_level": "maximum",
+        "holds_sex": "men",
+        "design_capacity": design,
+        "operational_capacity": operational,
+    })
+}
+
+async fn create_facility(s: &Server, code: &str) -> Reply {
+    let r = s.post("/api/v1/facilities", &facility(code)).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    r
+}
+
+/// Adds a location and returns its id.
+async fn add_location(s: &Server, fac: &str, body: Value) -> i64 {
+    let r = s
+        .post(&format!("/api/v1/facilities/{fac}/locations"), &body)
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let id = r.body["id"].as_i64().expect("numeric id");
+    assert_eq!(r.header("location"), format!("/api/v1/locations/{id}"));
+    id
+}
+
+async fn occupancy_of(s: &Server, id: i64) -> Value {
+    let r = s.get(&format!("/api/v1/locations/{id}")).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    r.body["occupancy"].clone()
+}
+
+async fn facility_occupancy(s: &Server, code: &str) -> Value {
+    let r = s.get(&format!("/api/v1/facilities/{code}")).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    r.body["occupancy"].clone()
+}
+
+/// Checks the problem+json shape: status, code, detail, and the request id of the header.
+fn assert_problem(r: &Reply, status: u16, code: &str) {
+    assert_eq!(r.status.as_u16(), status, "{}", r.body);
+    assert_eq!(r.header("content-type"), PROBLEM_JSON, "{}", r.body);
+    assert_eq!(r.body["code"], code, "{}", r.body);
+    assert_eq!(r.body["status"], status, "{}", r.body);
+    assert!(
+        r.body["detail"].as_str().is_some_and(|d| !d.is_empty()),
+        "{}",
+        r.body
+    );
+    let id = r.header("x-request-id");
+    assert!(!id.is_empty());
+    assert_eq!(r.body["request_id"], id, "{}", r.body);
+}
+
+/// The (field, code) pairs of a problem's `errors`.
+fn field_errors(r: &Reply) -> Vec<(String, String)> {
+    r.body["errors"]
+        .as_array()
+        .map(|errors| {
+            errors
+                .iter()
+                .map(|e| {
+                    (
+                        e["field"].as_str().unwrap_or_default().to_owned(),
+                        e["code"].as_str().unwrap_or_default().to_owned(),
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+fn has_error(r: &Reply, field: &str, code: &str) -> bool {
+    field_errors(r).iter().any(|(f, c)| f == field && c == code)
+}
+
+/// What the API and the journal show, to prove a request changed nothing.
+async fn snapshot(s: &Server, store: &Store, fac: &str) -> (Value, Value, i64) {
+    let facilities = s.get("/api/v1/facilities").await;
+    assert_eq!(facilities.status, StatusCode::OK);
+    let locations = s.get(&format!("/api/v1/facilities/{fac}/locations")).await;
+    assert_eq!(locations.status, StatusCode::OK);
+    let journal = store.journal_len().await.expect("journal length");
+    (facilities.body, locations.body, journal)
+}
+
+fn event_types(history: &Value) -> Vec<&str> {
+    history
+        .as_array()
+        .expect("history is a list")
+        .iter()
+        .map(|e| e["event_type"].as_str().expect("event_type"))
+        .collect()
+}
+
+fn kind_of(store: &Store) -> Kind {
+    match store.backend() {
+        Backend::Sqlite => Kind::Sqlite,
+        Backend::Postgres => Kind::Postgres,
+    }
+}
+
+both_backends! {
+    // Facilities: register, list, look at, change, and the errors around them.
+    async fn facilities_lifecycle(db) {
+        let s = Server::start(&db.store).await;
+
+        let created = create_facility(&s, TURI).await;
+        assert_eq!(created.header("location"), "/api/v1/facilities/CPL-AZ-1");
+        let f = &created.body;
+        let expected = facility(TURI);
+        for field in [
+            "code", "name", "kind", "province", "city", "timezone", "holds_sex", "holds_age",
+            "security_levels",
+        ] {
+            assert_eq!(f[field], expected[field], "field {field} in {f}");
+        }
+        assert_eq!(f["location_count"], 0);
+        assert_eq!(f["occupancy"]["design_capacity"], 0);
+        assert_eq!(f["occupancy"]["usable"], 0);
+        assert_eq!(f["occupancy"]["occupied"], 0);
+        assert_eq!(f["occupancy"]["occupancy_rate"], Value::Null);
+
+        // The Location header names the resource just made.
+        let one = s.get(created.header("location")).await;
+        assert_eq!(one.status, StatusCode::OK);
+        assert_eq!(one.header("content-type"), "application/json");
+        assert_eq!(one.body, created.body);
+
+        create_facility(&s, "CDP-PI-1").await;
+        let list = s.get("/api/v1/facilities").await;
+        assert_eq!(list.status, StatusCode::OK);
+        let codes: BTreeSet<&str> = list
+            .body
+            .as_array()
+            .expect("a list")
+            .iter()
+            .map(|f| f["code"].as_str().expect("code"))
+            .collect();
+        assert_eq!(codes, BTreeSet::from(["CDP-PI-1", TURI]));
+
+        // A name change.
+        let renamed = s
+            .patch("/api/v1/facilities/CPL-AZ-1", &json!({"name": "Turi"}))
+            .await;
+        assert_eq!(renamed.status, StatusCode::OK, "{}", renamed.body);
+        assert_eq!(renamed.body["name"], "Turi");
+        assert_eq!(renamed.body["city"], "Cuenca");
+        assert_eq!(s.get("/api/v1/facilities/CPL-AZ-1").await.body["name"], "Turi");
+
+        // Adolescents are never held in an adult prison; nothing changes.
+        let before = snapshot(&s, &db.store, TURI).await;
+        let bad = s
+            .patch("/api/v1/facilities/CPL-AZ-1", &json!({"holds_age": "adolescents"}))
+            .await;
+        assert_problem(&bad, 422, "invalid_input");
+        assert!(
+            field_errors(&bad).iter().any(|(f, _)| f == "holds_age"),
+            "{}",
+            bad.body
+        );
+        assert_eq!(snapshot(&s, &db.store, TURI).await, before);
+
+        // The same code twice.
+        let dup = s.post("/api/v1/facilities", &facility(TURI)).await;
+        assert_problem(&dup, 409, "duplicate_code");
+        assert_eq!(snapshot(&s, &db.store, TURI).await, before);
+
+        // Unknown facilities, on every route that names one.
+        assert_problem(&s.get("/api/v1/facilities/NOPE-1").await, 404, "not_found");
+        assert_problem(
+            &s.patch("/api/v1/facilities/NOPE-1", &json!({"name": "x"})).await,
+            404,
+            "not_found",
+        );
+        assert_problem(&s.get("/api/v1/facilities/NOPE-1/locations").await, 404, "not_found");
+        assert_problem(&s.get("/api/v1/facilities/NOPE-1/history").await, 404, "not_found");
+        assert_problem(
+            &s.post("/api/v1/facilities/NOPE-1/locations", &location("A", None, 1, 1)).await,
+            404,
+            "not_found",
+        );
+        assert_eq!(snapshot(&s, &db.store, TURI).await, before);
+    }
+
+    // Locations: a tree whose parents' figures are derived from their children.
+    async fn location_tree_and_totals(db) {
+        let s = Server::start(&db.store).await;
+        create_facility(&s, TURI).await;
+        let pav = add_location(&s, TURI, location("PAB-A", None, 0, 0)).await;
+        let block = add_location(&s, TURI, location("PAB-A-B1", Some(pav), 0, 0)).await;
+        let c1 = add_location(&s, TURI, location("PAB-A-B1-C1", Some(block), 4, 6)).await;
+        let c2 = add_location(&s, TURI, location("PAB-A-B1-C2", Some(block), 4, 6)).await;
+        let empty = add_location(&s, TURI, location("PAB-B", None, 0, 0)).await;
+
+        let cell = occupancy_of(&s, c1).await;
+        assert_eq!(cell["design_capacity"], 4);
+        assert_eq!(cell["operational_capacity"], 6);
+        for id in [block, pav] {
+            let o = occupancy_of(&s, id).await;
+            assert_eq!(o["design_capacity"], 8, "{id}: {o}");
+            assert_eq!(o["operational_capacity"], 12, "{id}: {o}");
+            assert_eq!(o["usable"], 12, "{id}: {o}");
+            assert_eq!(o["free"], 12, "{id}: {o}");
+            assert_eq!(o["occupied"], 0, "{id}: {o}");
+            assert_eq!(o["over_capacity"], 0, "{id}: {o}");
+            assert_eq!(o["occupancy_rate"].as_f64(), Some(0.0), "{id}: {o}");
+        }
+        let none = occupancy_of(&s, empty).await;
+        assert_eq!(none["design_capacity"], 0);
+        assert_eq!(none["occupancy_rate"], Value::Null);
+
+        let f = s.get("/api/v1/facilities/CPL-AZ-1").await.body;
+        assert_eq!(f["location_count"], 5);
+        assert_eq!(f["occupancy"]["design_capacity"], 8);
+        assert_eq!(f["occupancy"]["usable"], 12);
+        assert_eq!(f["occupancy"]["occupancy_rate"].as_f64(), Some(0.0));
+
+        let list = s.get("/api/v1/facilities/CPL-AZ-1/locations").await;
+        assert_eq!(list.status, StatusCode::OK);
+        let ids: HashSet<i64> = list
+            .body
+            .as_array()
+            .expect("a list")
+            .iter()
+            .map(|l| l["id"].as_i64().expect("id"))
+            .collect();
+        assert_eq!(ids, HashSet::from([pav, block, c1, c2, empty]));
+
+        // A capacity change shows in every total above it.
+        let changed = s
+            .patch(&format!("/api/v1/locations/{c1}"), &json!({"design_capacity": 10}))
+            .await;
+        assert_eq!(changed.status, StatusCode::OK, "{}", changed.body);
+        assert_eq!(changed.body["design_capacity"], 10);
+        assert_eq!(occupancy_of(&s, block).await["design_capacity"], 14);
+        assert_eq!(occupancy_of(&s, pav).await["design_capacity"], 14);
+        assert_eq!(facility_occupancy(&s, TURI).await["design_capacity"], 14);
+
+        // Moving a location into its own subtree is refused and changes nothing.
+        let before = snapshot(&s, &db.store, TURI).await;
+        let cycle = s
+            .patch(&format!("/api/v1/locations/{pav}"), &json!({"parent_id": c1}))
+            .await;
+        assert_problem(&cycle, 422, "invalid_input");
+        assert!(has_error(&cycle, "parent_id", "cycle"), "{}", cycle.body);
+        assert_eq!(snapshot(&s, &db.store, TURI).await, before);
+
+        // A move elsewhere carries the subtree's figures along.
+        let moved = s
+            .patch(&format!("/api/v1/locations/{block}"), &json!({"parent_id": empty}))
+            .await;
+        assert_eq!(moved.status, StatusCode::OK, "{}", moved.body);
+        assert_eq!(occupancy_of(&s, pav).await["design_capacity"], 0);
+        assert_eq!(occupancy_of(&s, empty).await["design_capacity"], 14);
+        assert_eq!(facility_occupancy(&s, TURI).await["design_capacity"], 14);
+
+        // A location code is unique within its facility (sequential case).
+        let dup = s
+            .post("/api/v1/facilities/CPL-AZ-1/locations", &location("PAB-A", None, 1, 1))
+            .await;
+        assert_problem(&dup, 409, "duplicate_code");
+        let before = snapshot(&s, &db.store, TURI).await;
+        let renamed = s
+            .patch(&format!("/api/v1/locations/{c2}"), &json!({"code": "PAB-A"}))
+            .await;
+        assert_problem(&renamed, 409, "duplicate_code");
+        assert_eq!(snapshot(&s, &db.store, TURI).await, before);
+    }
+
+    // Out of service and back: usable places of the whole subtree, and the rules.
+    async fn out_of_service_periods(db) {
+        let s = Server::start(&db.store).await;
+        create_facility(&s, TURI).await;
+        let pav = add_location(&s, TURI, location("PAB-A", None, 0, 0)).await;
+        let block = add_location(&s, TURI, location("PAB-A-B1", Some(pav), 0, 0)).await;
+        let c1 = add_location(&s, TURI, location("PAB-A-B1-C1", Some(block), 4, 6)).await;
+        let c2 = add_location(&s, TURI, location("PAB-A-B1-C2", Some(block), 4, 6)).await;
+        let other = add_location(&s, TURI, location("PAB-B", None, 10, 10)).await;
+        assert_eq!(facility_occupancy(&s, TURI).await["usable"], 22);
+
+        let out = s
+            .post(
+                &format!("/api/v1/locations/{block}/out-of-service"),
+                &json!({"reason": "riot_damage"}),
+            )
+            .await;
+        assert_eq!(out.status, StatusCode::OK, "{}", out.body);
+        assert_eq!(out.body["in_service"], false);
+        assert_eq!(out.body["out_of_service"]["reason"], "riot_damage");
+        assert_eq!(out.body["occupancy"]["usable"], 0);
+        assert_eq!(out.body["occupancy"]["free"], 0);
+        assert_eq!(out.body["occupancy"]["operational_capacity"], 12);
+        for cell in [c1, c2] {
+            assert_eq!(occupancy_of(&s, cell).await["usable"], 0, "cell {cell}");
+        }
+        assert_eq!(occupancy_of(&s, pav).await["usable"], 0);
+        assert_eq!(occupancy_of(&s, other).await["usable"], 10);
+        let f = facility_occupancy(&s, TURI).await;
+        assert_eq!(f["usable"], 10);
+        assert_eq!(f["operational_capacity"], 22);
+
+        let back = s
+            .post(&format!("/api/v1/locations/{block}/return-to-service"), &json!({}))
+            .await;
+        assert_eq!(back.status, StatusCode::OK, "{}", back.body);
+        assert_eq!(back.body["in_service"], true);
+        assert_eq!(back.body["out_of_service"], Value::Null);
+        assert_eq!(back.body["occupancy"]["usable"], 12);
+        assert_eq!(occupancy_of(&s, c1).await["usable"], 6);
+        assert_eq!(facility_occupancy(&s, TURI).await["usable"], 22);
+
+        // Returning twice, and a period that ends before it starts, change nothing.
+        let before = snapshot(&s, &db.store, TURI).await;
+        let again = s
+            .post(&format!("/api/v1/locations/{block}/return-to-service"), &json!({}))
+            .await;
+        assert_problem(&again, 409, "already_in_service");
+        let backwards = s
+            .post(
+                &format!("/api/v1/locations/{c1}/out-of-service"),
+                &json!({
+                    "reason": "maintenance",
+                    "since": "2024-03-02T00:00:00Z",
+                    "until": "2024-03-01T00:00:00Z",
+                }),
+            )
+            .await;
+        assert_problem(&backwards, 422, "invalid_input");
+        assert!(has_error(&backwards, "until", "until_before_since"), "{}", backwards.body);
+        let unknown_reason = s
+            .post(&format!("/api/v1/locations/{c1}/out-of-service"), &json!({"reason": "bored"}))
+            .await;
+        assert_problem(&unknown_reason, 422, "invalid_body");
+        assert_problem(
+            &s.post("/api/v1/locations/999999/out-of-service", &json!({"reason": "other"})).await,
+            404,
+            "not_found",
+        );
+        assert_problem(
+            &s.post("/api/v1/locations/999999/return-to-service", &json!({})).await,
+            404,
+            "not_found",
+        );
+        assert_eq!(snapshot(&s, &db.store, TURI).await, before);
+
+        // A period planned to start tomorrow leaves the places usable today.
+        let tomorrow = jiff::Timestamp::now() + jiff::SignedDuration::from_hours(24);
+        let planned = s
+            .post(
+                &format!("/api/v1/locations/{c2}/out-of-service"),
+                &json!({"reason": "maintenance", "since": tomorrow.to_string(), "note": "roof"}),
+            )
+            .await;
+        assert_eq!(planned.status, StatusCode::OK, "{}", planned.body);
+        assert_eq!(planned.body["in_service"], true);
+        assert_eq!(planned.body["out_of_service"]["note"], "roof");
+        assert_eq!(planned.body["occupancy"]["usable"], 6);
+        assert_eq!(facility_occupancy(&s, TURI).await["usable"], 22);
+
+        // A period that ended yesterday does not count either.
+        let past = s
+            .post(
+                &format!("/api/v1/locations/{c1}/out-of-service"),
+                &json!({
+                    "reason": "sanitary",
+                    "since": "2020-01-01T00:00:00Z",
+                    "until": "2020-02-01T00:00:00-05:00",
+                }),
+            )
+            .await;
+        assert_eq!(past.status, StatusCode::OK, "{}", past.body);
+        assert_eq!(past.body["in_service"], true);
+        assert_eq!(past.body["occupancy"]["usable"], 6);
+    }
+
+    // History: the journal entries of a location and of a facility, in order.
+    async fn history_lists_journal_entries(db) {
+        let s = Server::start(&db.store).await;
+        create_facility(&s, TURI).await;
+        let pav = add_location(&s, TURI, location("PAB-A", None, 0, 0)).await;
+        let cell = add_location(&s, TURI, location("PAB-A-C1", Some(pav), 2, 2)).await;
+        let path = format!("/api/v1/locations/{cell}");
+        assert_eq!(s.patch(&path, &json!({"name": "Celda 1"})).await.status, StatusCode::OK);
+        // A patch that changes nothing writes nothing.
+        assert_eq!(s.patch(&path, &json!({"name": "Celda 1"})).await.status, StatusCode::OK);
+        let out = s
+            .post(&format!("{path}/out-of-service"), &json!({"reason": "riot_damage"}))
+            .await;
+        assert_eq!(out.status, StatusCode::OK);
+        let back = s.post(&format!("{path}/return-to-service"), &json!({})).await;
+        assert_eq!(back.status, StatusCode::OK);
+        assert_eq!(
+            s.patch("/api/v1/facilities/CPL-AZ-1", &json!({"city": "Turi"})).await.status,
+            StatusCode::OK
+        );
+
+        let history = s.get(&format!("{path}/history")).await;
+        assert_eq!(history.status, StatusCode::OK, "{}", history.body);
+        assert_eq!(
+            event_types(&history.body),
+            [
+                "location.added",
+                "location.changed",
+                "location.taken_out_of_service",
+                "location.returned_to_service",
+            ]
+        );
+        let entries = history.body.as_array().expect("a list");
+        let seqs: Vec<i64> = entries.iter().map(|e| e["seq"].as_i64().expect("seq")).collect();
+        assert!(seqs.windows(2).all(|w| w[0] < w[1]), "{seqs:?}");
+        for e in entries {
+            assert_eq!(e["subject"], format!("location:{cell}"));
+            assert_eq!(e["facility"], TURI);
+            assert!(
+                e["actor"].as_str().is_some_and(|a| a.starts_with("local:127.0.0.1")),
+                "{e}"
+            );
+            assert_eq!(e["hash"].as_str().map(str::len), Some(64), "{e}");
+        }
+        assert_eq!(entries[0]["payload"]["location"]["code"], "PAB-A-C1");
+        assert_eq!(entries[1]["payload"]["changes"]["name"], "Celda 1");
+        assert_eq!(entries[2]["payload"]["period"]["reason"], "riot_damage");
+
+        let limited = s.get(&format!("{path}/history?limit=2")).await;
+        assert_eq!(event_types(&limited.body), ["location.added", "location.changed"]);
+        assert_problem(&s.get(&format!("{path}/history?limit=many")).await, 400, "bad_query");
+
+        let fh = s.get("/api/v1/facilities/CPL-AZ-1/history").await;
+        assert_eq!(fh.status, StatusCode::OK, "{}", fh.body);
+        assert_eq!(event_types(&fh.body), ["facility.registered", "facility.changed"]);
+        assert_eq!(fh.body[1]["payload"]["facility"]["city"], "Turi");
+
+        assert_problem(&s.get("/api/v1/locations/999999/history").await, 404, "not_found");
+        let report = db.store.verify_journal(None).await.expect("journal verifies");
+        assert_eq!(report.verified, 7);
+    }
+
+    // Bad input: a problem document every time, and nothing changes.
+    async fn bad_input_changes_nothing(db) {
+        let s = Server::start(&db.store).await;
+        create_facility(&s, TURI).await;
+        let pav = add_location(&s, TURI, location("PAB-A", None, 0, 0)).await;
+        let locations = "/api/v1/facilities/CPL-AZ-1/locations";
+        let json = Some("application/json");
+        let bytes = |v: Value| v.to_string().into_bytes();
+
+        let mut unknown_field = facility("CPL-AZ-2");
+        unknown_field["warden"] = json!("Sr. Pérez");
+        let mut wrong_type = location("PAB-C", None, 0, 0);
+        wrong_type["design_capacity"] = json!("ten");
+        let mut control = facility("CPL-AZ-3");
+        control["name"] = json!("Turi\u{7}");
+        let mut control_location = location("PAB-D", None, 1, 1);
+        control_location["name"] = json!("Celda\n1");
+        // A valid facility padded with spaces to one byte over the limit.
+        let mut too_large = bytes(facility("CPL-AZ-4"));
+        too_large.resize(custodia_web::BODY_LIMIT + 1, b' ');
+
+        // (what, method, path, content type, body, status, code, expected field error)
+        type Case<'a> = (
+            &'a str,
+            Method,
+            String,
+            Option<&'a str>,
+            Vec<u8>,
+            u16,
+            &'a str,
+            Option<(&'a str, &'a str)>,
+        );
+        let cases: Vec<Case> = vec![
+            ("malformed JSON", Method::POST, "/api/v1/facilities".into(), json,
+                b"{\"code\": \"CPL-AZ-2\",".to_vec(), 400, "malformed_json", None),
+            ("unknown field", Method::POST, "/api/v1/facilities".into(), json,
+                bytes(unknown_field), 422, "invalid_body", None),
+            ("wrong type", Method::POST, locations.into(), json,
+                bytes(wrong_type), 422, "invalid_body", None),
+            ("wrong type in a patch", Method::PATCH, format!("/api/v1/locations/{pav}"), json,
+                bytes(json!({"parent_id": "PAB-B"})), 422, "invalid_body", None),
+            ("no content type", Method::POST, "/api/v1/facilities".into(), None,
+                bytes(facility("CPL-AZ-2")), 415, "unsupported_media_type", None),
+            ("text content type", Method::POST, locations.into(), Some("text/plain"),
+                bytes(location("PAB-C", None, 1, 1)), 415, "unsupported_media_type", None),
+            ("body over the limit", Method::POST, "/api/v1/facilities".into(), json,
+                too_large, 413, "body_too_large", None),
+            ("negative capacity", Method::POST, locations.into(), json,
+                bytes(location("PAB-C", None, -1, 0)), 422, "invalid_input",
+                Some(("design_capacity", "negative_capacity"))),
+            ("negative capacity in a patch", Method::PATCH, format!("/api/v1/locations/{pav}"),
+                json, bytes(json!({"operational_capacity": -5})), 422, "invalid_input",
+                Some(("operational_capacity", "negative_capacity"))),
+            ("control character in a name", Method::POST, "/api/v1/facilities".into(), json,
+                bytes(control), 422, "invalid_input", Some(("name", "control_characters"))),
+            ("control character in a location name", Method::POST, locations.into(), json,
+                bytes(control_location), 422, "invalid_input",
+                Some(("name", "control_characters"))),
+            ("non-numeric location id", Method::GET, "/api/v1/locations/abc".into(), None,
+                vec![], 404, "not_found", None),
+            ("non-numeric location id in a patch", Method::PATCH, "/api/v1/locations/abc".into(),
+                json, bytes(json!({"name": "x"})), 404, "not_found", None),
+            ("non-numeric location id out of service", Method::POST,
+                "/api/v1/locations/1x/out-of-service".into(), json,
+                bytes(json!({"reason": "other"})), 404, "not_found", None),
+            ("unknown route", Method::GET, "/api/v1/prisoners".into(), None, vec![], 404,
+                "not_found", None),
+            ("unknown route with a body", Method::POST, "/api/v2/facilities".into(), json,
+                bytes(facility("CPL-AZ-2")), 404, "not_found", None),
+            ("wrong method", Method::DELETE, "/api/v1/facilities".into(), None, vec![], 405,
+                "method_not_allowed", None),
+            ("wrong method with a body", Method::PUT, "/api/v1/facilities/CPL-AZ-1".into(), json,
+                bytes(facility(TURI)), 405, "method_not_allowed", None),
+        ];
+
+        let before = snapshot(&s, &db.store, TURI).await;
+        for (what, method, path, content_type, body, status, code, field) in cases {
+            let r = s.raw(method, &path, content_type, body).await;
+            assert_problem(&r, status, code);
+            if let Some((field, error)) = field {
+                assert!(has_error(&r, field, error), "{what}: {}", r.body);
+            }
+            if status == 405 {
+                assert!(r.headers.contains_key("allow"), "{what}: no Allow header");
+            }
+            assert_eq!(snapshot(&s, &db.store, TURI).await, before, "{what} changed something");
+        }
+
+        // The limit is the limit: a body of exactly BODY_LIMIT bytes is read.
+        let mut at_limit = bytes(facility("CPL-AZ-5"));
+        at_limit.resize(custodia_web::BODY_LIMIT, b' ');
+        let r = s.raw(Method::POST, "/api/v1/facilities", json, at_limit).await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    }
+
+    // Health and readiness.
+    async fn health_and_readiness(db) {
+        let s = Server::start(&db.store).await;
+        let health = s.get("/healthz").await;
+        assert_eq!(health.status, StatusCode::OK);
+        assert_eq!(health.body, json!({"status": "ok"}));
+        let ready = s.get("/readyz").await;
+        assert_eq!(ready.status, StatusCode::OK, "{}", ready.body);
+        assert_eq!(ready.body["status"], "ready");
+        let name = match db.store.backend() {
+            Backend::Sqlite => "sqlite",
+            Backend::Postgres => "postgres",
+        };
+        assert_eq!(ready.body["database"], name);
+
+        // A database without migrations is alive but not ready.
+        let bare = custodia_testkit::fresh_unmigrated(kind_of(&db.store)).await;
+        let s = Server::start(&bare.store).await;
+        assert_eq!(s.get("/healthz").await.status, StatusCode::OK);
+        let not_ready = s.get("/readyz").await;
+        assert_problem(&not_ready, 503, "not_ready");
+    }
+
+    // OpenAPI: the document matches the routes, and every reference resolves.
+    async fn openapi_matches_routes(db) {
+        let s = Server::start(&db.store).await;
+        let r = s.get("/api/v1/openapi.json").await;
+        assert_eq!(r.status, StatusCode::OK);
+        assert_eq!(r.header("content-type"), "application/json");
+        let doc = &r.body;
+        assert!(doc["openapi"].as_str().is_some_and(|v| v.starts_with("3.")), "{}", doc["openapi"]);
+        let paths = doc["paths"].as_object().expect("paths");
+        for wanted in [
+            "/healthz",
+            "/readyz",
+            "/api/v1/facilities",
+            "/api/v1/facilities/{code}",
+            "/api/v1/facilities/{code}/locations",
+            "/api/v1/facilities/{code}/history",
+            "/api/v1/locations/{id}",
+            "/api/v1/locations/{id}/out-of-service",
+            "/api/v1/locations/{id}/return-to-service",
+            "/api/v1/locations/{id}/history",
+            "/api/v1/openapi.json",
+        ] {
+            assert!(paths.contains_key(wanted), "{wanted} is not documented");
+        }
+
+        // Call every documented operation on things that exist, without a body: the
+        // router must know each one (no 405, and no 404 from the router).
+        create_facility(&s, TURI).await;
+        let id = add_location(&s, TURI, location("PAB-A", None, 1, 1)).await;
+        let before = snapshot(&s, &db.store, TURI).await;
+        let mut operations = 0;
+        for (path, item) in paths {
+            let concrete = path.replace("{code}", TURI).replace("{id}", &id.to_string());
+            let item = item.as_object().expect("path item");
+            for method in ["get", "post", "put", "patch", "delete"] {
+                let documented = item.contains_key(method);
+                let m = Method::from_bytes(method.to_uppercase().as_bytes()).expect("method");
+                let r = s.raw(m, &concrete, None, vec![]).await;
+                if documented {
+                    operations += 1;
+                    assert_ne!(r.status, StatusCode::METHOD_NOT_ALLOWED, "{method} {path}");
+                    assert_ne!(r.status, StatusCode::NOT_FOUND, "{method} {path}: {}", r.body);
+                } else {
+                    assert_problem(&r, 405, "method_not_allowed");
+                }
+            }
+        }
+        assert!(operations >= 14, "only {operations} operations documented");
+        assert_eq!(snapshot(&s, &db.store, TURI).await, before);
+
+        // Every $ref points at a schema that is there.
+        let schemas = doc["components"]["schemas"].as_object().expect("components.schemas");
+        let mut refs = Vec::new();
+        collect_refs(doc, &mut refs);
+        assert!(!refs.is_empty());
+        for reference in refs {
+            let name = reference
+                .strip_prefix("#/components/schemas/")
+                .unwrap_or_else(|| panic!("unexpected $ref {reference}"));
+            assert!(schemas.contains_key(name), "$ref {reference} does not resolve");
+        }
+    }
+
+    // Concurrency: twenty clients add the same location code at once.
+    async fn concurrent_duplicates(db) {
+        let s = Server::start(&db.store).await;
+        create_facility(&s, TURI).await;
+        let journal_before = db.store.journal_len().await.expect("journal length");
+        let url = s.url("/api/v1/facilities/CPL-AZ-1/locations");
+        let start = Arc::new(tokio::sync::Barrier::new(20));
+        let mut tasks = tokio::task::JoinSet::new();
+        for _ in 0..20 {
+            let (client, url, start) = (s.client.clone(), url.clone(), start.clone());
+            tasks.spawn(async move {
+                start.wait().await;
+                let r = client
+                    .post(url)
+                    .json(&location("PAB-A", None, 5, 5))
+                    .send()
+                    .await
+                    .expect("request sent");
+                let status = r.status();
+                let body: Value = r.json().await.expect("JSON body");
+                (status, body)
+            });
+        }
+        let mut created = 0;
+        let mut conflicts = 0;
+        while let Some(done) = tasks.join_next().await {
+            let (status, body) = done.expect("task");
+            match status {
+                StatusCode::CREATED => created += 1,
+                StatusCode::CONFLICT => {
+                    assert_eq!(body["code"], "duplicate_code", "{body}");
+                    conflicts += 1;
+                }
+                other => panic!("unexpected {other}: {body}"),
+            }
+        }
+        assert_eq!((created, conflicts), (1, 19));
+        let list = s.get("/api/v1/facilities/CPL-AZ-1/locations").await;
+        assert_eq!(list.body.as_array().map(Vec::len), Some(1), "{}", list.body);
+        assert_eq!(db.store.journal_len().await.expect("journal length"), journal_before + 1);
+        db.store.verify_journal(None).await.expect("journal verifies");
+    }
+
+    // Request ids: a caller's plain id is echoed; anything else is replaced.
+    async fn request_ids(db) {
+        let s = Server::start(&db.store).await;
+        let echoed = s
+            .send(s.client.get(s.url("/healthz")).header("x-request-id", "abc-123"))
+            .await;
+        assert_eq!(echoed.status, StatusCode::OK);
+        assert_eq!(echoed.header("x-request-id"), "abc-123");
+
+        let problem = s
+            .send(s.client.get(s.url("/api/v1/nowhere")).header("x-request-id", "trace.42_x"))
+            .await;
+        assert_problem(&problem, 404, "not_found");
+        assert_eq!(problem.body["request_id"], "trace.42_x");
+
+        let odd = s
+            .send(s.client.get(s.url("/healthz")).header("x-request-id", "two words"))
+            .await;
+        let made = odd.header("x-request-id");
+        assert!(made != "two words" && !made.is_empty(), "{made}");
+
+        let a = s.get("/healthz").await;
+        let b = s.get("/healthz").await;
+        assert_ne!(a.header("x-request-id"), b.header("x-request-id"));
+    }
+}
+
+fn collect_refs<'a>(v: &'a Value, out: &mut Vec<&'a str>) {
+    match v {
+        Value::Object(map) => {
+            for (key, value) in map {
+                match (key.as_str(), value) {
+                    ("$ref", Value::String(r)) => out.push(r),
+                    _ => collect_refs(value, out),
+                }
+            }
+        }
+        Value::Array(items) => items.iter().for_each(|i| collect_refs(i, out)),
+        _ => {}
+    }
+}
