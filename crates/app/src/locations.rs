@@ -4,7 +4,7 @@ use jiff::Timestamp;
 use serde::Serialize;
 
 use custodia_domain::events::NewEvent;
-use custodia_domain::location::validate_change;
+use custodia_domain::location::{out_of_service_ids, validate_change};
 use custodia_domain::occupancy::{self, Occupancy};
 use custodia_domain::{Location, LocationPatch, NewLocation, OutOfServiceRequest};
 use custodia_store::{Store, WriteTx};
@@ -18,7 +18,8 @@ use crate::principal::Principal;
 pub struct LocationView {
     #[serde(flatten)]
     pub location: Location,
-    /// Whether it is out of service at this moment.
+    /// Whether its places can be used now: false while it, or a location it is
+    /// inside, is out of service.
     pub in_service: bool,
     /// Totals over this location and everything below it.
     pub occupancy: Occupancy,
@@ -26,9 +27,10 @@ pub struct LocationView {
 
 fn views(tree: &[Location], now: Timestamp) -> Vec<LocationView> {
     let totals = occupancy::by_location(tree, &occupied_by_location(tree), now);
+    let closed = out_of_service_ids(tree, now);
     tree.iter()
         .map(|l| LocationView {
-            in_service: !l.out_of_service_at(now),
+            in_service: !closed.contains(&l.id),
             occupancy: totals.get(&l.id).copied().unwrap_or_default(),
             location: l.clone(),
         })
@@ -86,6 +88,11 @@ pub async fn add(
                     .await?
                     .ok_or_else(|| AppError::not_found("facility", facility))?;
                 let mut tree = tx.locations_of(facility).await?;
+                // A taken code is a conflict (409), whether a concurrent insert or this
+                // check finds it first.
+                if tree.iter().any(|l| l.code == new.code) {
+                    return Err(duplicate(facility, &new.code));
+                }
                 // Validate as if it were stored, with a placeholder id no stored row has.
                 let mut candidate = Location {
                     id: 0,
@@ -114,12 +121,16 @@ pub async fn add(
     view_of(&tree, id, now)
 }
 
+fn duplicate(facility: &str, code: &str) -> AppError {
+    AppError::Conflict {
+        code: "duplicate_code",
+        message: format!("facility {facility} already has a location with code {code}"),
+    }
+}
+
 fn duplicate_or(e: custodia_store::StoreError, facility: &str, code: &str) -> AppError {
     if e.is_unique_violation() {
-        AppError::Conflict {
-            code: "duplicate_code",
-            message: format!("facility {facility} already has a location with code {code}"),
-        }
+        duplicate(facility, code)
     } else {
         e.into()
     }
@@ -156,6 +167,12 @@ pub async fn update(
             Box::pin(async move {
                 let (facility, mut tree, current) = load(tx, id).await?;
                 let changed = current.patched(&patch);
+                if tree
+                    .iter()
+                    .any(|l| l.id != changed.id && l.code == changed.code)
+                {
+                    return Err(duplicate(&changed.facility, &changed.code));
+                }
                 validate_change(&facility, &tree, &changed)?;
                 if changed != current {
                     tx.update_location(&changed, &custodia_domain::time::canonical(now))

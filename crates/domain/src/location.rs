@@ -331,6 +331,17 @@ pub fn validate_change(
     c.finish()
 }
 
+/// The ids of every location out of service at `at`, by its own period or an ancestor's.
+pub fn out_of_service_ids(tree: &[Location], at: Timestamp) -> HashSet<i64> {
+    let mut closed = HashSet::new();
+    for l in tree.iter().filter(|l| l.out_of_service_at(at)) {
+        if !closed.contains(&l.id) {
+            closed.extend(descendants_and_self(tree, l.id));
+        }
+    }
+    closed
+}
+
 /// The ids of a location and everything below it.
 pub fn descendants_and_self(tree: &[Location], root: i64) -> HashSet<i64> {
     let mut children: HashMap<i64, Vec<i64>> = HashMap::new();
@@ -462,6 +473,26 @@ pub(crate) mod tests {
             codes(validate_change(&f, &tree, &parent)),
             ["sex_excludes_child"]
         );
+    }
+
+    #[test]
+    fn closure_is_inherited_by_sub_locations() {
+        let mut tree = vec![
+            loc(1, "A", None, 0, 0),
+            loc(2, "A-1", Some(1), 0, 0),
+            loc(3, "A-1-1", Some(2), 4, 4),
+            loc(4, "B", None, 4, 4),
+        ];
+        let since: Timestamp = "2023-08-30T00:00:00Z".parse().unwrap();
+        tree[1].out_of_service = Some(OutOfService {
+            reason: OutOfServiceReason::RiotDamage,
+            since,
+            until: None,
+            note: None,
+        });
+        let closed = out_of_service_ids(&tree, "2023-09-01T00:00:00Z".parse().unwrap());
+        assert_eq!(closed, HashSet::from([2, 3]));
+        assert!(out_of_service_ids(&tree, "2023-08-01T00:00:00Z".parse().unwrap()).is_empty());
     }
 
     #[test]

@@ -3,7 +3,7 @@
 use std::sync::OnceLock;
 
 use sqlx::any::AnyRow;
-use sqlx::{Any, Executor, Row};
+use sqlx::{Any, Executor, Row, SqlSafeStr};
 
 use custodia_domain::journal::{Entry, GENESIS_HASH};
 
@@ -15,46 +15,26 @@ pub const ROWS_PER_INSERT: usize = 400;
 
 const COLUMNS: &str = "seq, id, event_type, schema_version, occurred_at, recorded_at, actor, facility, subject, payload, prev_hash, hash";
 
-/// The multi-row INSERT text for `rows` rows, built once per size.
-fn insert_sql(rows: usize) -> &'static str {
-    static ONE: OnceLock<String> = OnceLock::new();
-    static FULL: OnceLock<String> = OnceLock::new();
-    let build = |rows: usize| {
-        let mut sql = format!("INSERT INTO journal ({COLUMNS}) VALUES ");
-        for r in 0..rows {
-            if r > 0 {
+/// The multi-row INSERT text for `rows` rows.
+fn insert_sql(rows: usize) -> String {
+    let mut sql = format!("INSERT INTO journal ({COLUMNS}) VALUES ");
+    for r in 0..rows {
+        sql.push_str(if r == 0 { "(" } else { ",(" });
+        for c in 0..12 {
+            if c > 0 {
                 sql.push(',');
             }
-            sql.push('(');
-            for c in 0..12 {
-                if c > 0 {
-                    sql.push(',');
-                }
-                sql.push_str(&format!("${}", r * 12 + c + 1));
-            }
-            sql.push(')');
+            sql.push_str(&format!("${}", r * 12 + c + 1));
         }
-        sql
-    };
-    match rows {
-        1 => ONE.get_or_init(|| build(1)),
-        ROWS_PER_INSERT => FULL.get_or_init(|| build(ROWS_PER_INSERT)),
-        // The tail of a batch: leaked once per distinct size, at most ROWS_PER_INSERT of them.
-        n => tail_sql(n, build),
+        sql.push(')');
     }
+    sql
 }
 
-fn tail_sql(rows: usize, build: impl Fn(usize) -> String) -> &'static str {
-    use std::collections::HashMap;
-    use std::sync::Mutex;
-    static TAILS: OnceLock<Mutex<HashMap<usize, &'static str>>> = OnceLock::new();
-    let mut tails = TAILS
-        .get_or_init(Default::default)
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner());
-    tails
-        .entry(rows)
-        .or_insert_with(|| Box::leak(build(rows).into_boxed_str()))
+/// The single-row INSERT, the one ordinary requests use, built once.
+fn insert_one_sql() -> &'static str {
+    static ONE: OnceLock<String> = OnceLock::new();
+    ONE.get_or_init(|| insert_sql(1))
 }
 
 /// Inserts already chained entries (at most [`ROWS_PER_INSERT`]).
@@ -62,7 +42,11 @@ pub(crate) async fn insert<'c>(
     x: impl Executor<'c, Database = Any>,
     entries: &[Entry],
 ) -> Result<(), StoreError> {
-    let mut q = sqlx::query(insert_sql(entries.len()));
+    let sql = match entries.len() {
+        1 => insert_one_sql().into_sql_str(),
+        n => sqlx::AssertSqlSafe(insert_sql(n)).into_sql_str(),
+    };
+    let mut q = sqlx::query(sql);
     for e in entries {
         q = q
             .bind(e.seq)

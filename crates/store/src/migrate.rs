@@ -3,6 +3,7 @@
 
 use std::borrow::Cow;
 
+use sqlx::SqlSafeStr;
 use sqlx::migrate::{Migrate, Migration, MigrationType, Migrator};
 
 use crate::db::{Backend, Store};
@@ -56,8 +57,6 @@ fn migrator(backend: Backend) -> Migrator {
     )
 }
 
-use sqlx::SqlSafeStr;
-
 impl Store {
     /// Applies every migration not yet applied; refuses if an applied one was changed.
     pub async fn migrate(&self) -> Result<(), StoreError> {
@@ -65,11 +64,13 @@ impl Store {
         Ok(())
     }
 
-    /// Whether every migration of this build has been applied.
+    /// Whether every migration of this build has been applied. Only reads: a database
+    /// without the migrations table has none applied.
     pub async fn migrations_applied(&self) -> Result<bool, StoreError> {
         let mut conn = self.pool.acquire().await?;
-        conn.ensure_migrations_table("_sqlx_migrations").await?;
-        let applied = conn.list_applied_migrations("_sqlx_migrations").await?;
+        let Ok(applied) = conn.list_applied_migrations("_sqlx_migrations").await else {
+            return Ok(false);
+        };
         let wanted = migrator(self.backend());
         Ok(wanted.iter().all(|m| {
             applied

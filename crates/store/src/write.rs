@@ -74,7 +74,9 @@ impl Store {
                 Err(e) if e.is_retryable() && attempt < MAX_ATTEMPTS => {
                     tracing::debug!(attempt, "write transaction conflicted; retrying");
                     // Spread retries so that racing writers do not collide again in step.
-                    let jitter = u64::from(std::process::id() % 7) + u64::from(attempt);
+                    let jitter = std::time::SystemTime::now()
+                        .duration_since(std::time::UNIX_EPOCH)
+                        .map_or(0, |d| u64::from(d.subsec_nanos() % 7));
                     tokio::time::sleep(Duration::from_millis(2u64.pow(attempt.min(6)) + jitter))
                         .await;
                 }

@@ -211,6 +211,8 @@ fn start_cluster() -> Cluster {
         dir = dir.display(),
         parent = std::process::id(),
     );
+    // The watcher is detached on purpose: it outlives this process to clean up after it.
+    #[allow(clippy::zombie_processes)]
     as_postgres_user(&watcher)
         .stdout(Stdio::null())
         .stderr(Stdio::null())

@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use custodia_store::{Backend, Store};
 use custodia_testkit::{Kind, both_backends};
-use reqwest::header::{CONTENT_TYPE, HeaderMap, LOCATION};
+use reqwest::header::{CONTENT_TYPE, HeaderMap};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
