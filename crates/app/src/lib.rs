@@ -5,6 +5,7 @@
 
 pub mod error;
 pub mod facilities;
+pub mod history;
 pub mod import;
 pub mod locations;
 pub mod principal;

@@ -38,8 +38,51 @@ pub struct Entry {
     pub hash: String,
 }
 
+/// An entry's fields borrowed from wherever they are read (a database row, an [`Entry`]),
+/// so that verifying a long journal allocates nothing per entry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct EntryRef<'a> {
+    pub seq: i64,
+    pub id: &'a str,
+    pub event_type: &'a str,
+    pub schema_version: i64,
+    pub occurred_at: &'a str,
+    pub recorded_at: &'a str,
+    pub actor: &'a str,
+    pub facility: Option<&'a str>,
+    pub subject: &'a str,
+    pub payload: &'a str,
+    pub prev_hash: &'a str,
+    pub hash: &'a str,
+}
+
+impl Entry {
+    /// The entry's fields, borrowed.
+    pub fn as_ref(&self) -> EntryRef<'_> {
+        EntryRef {
+            seq: self.seq,
+            id: &self.id,
+            event_type: &self.event_type,
+            schema_version: self.schema_version,
+            occurred_at: &self.occurred_at,
+            recorded_at: &self.recorded_at,
+            actor: &self.actor,
+            facility: self.facility.as_deref(),
+            subject: &self.subject,
+            payload: &self.payload,
+            prev_hash: &self.prev_hash,
+            hash: &self.hash,
+        }
+    }
+}
+
 /// Computes the hash of an entry's content chained to `prev_hash` (hex).
 pub fn entry_hash(prev_hash: &str, e: &Entry) -> String {
+    hex::encode(hash_bytes(prev_hash, &e.as_ref()))
+}
+
+/// The raw SHA-256 of an entry's content chained to `prev_hash` (hex).
+pub fn hash_bytes(prev_hash: &str, e: &EntryRef<'_>) -> [u8; 32] {
     let mut h = Sha256::new();
     let mut prev = [0u8; 32];
     // A malformed prev_hash hashes as itself, so the link check reports it, not a panic.
@@ -49,16 +92,16 @@ pub fn entry_hash(prev_hash: &str, e: &Entry) -> String {
         h.update(prev_hash.as_bytes());
     }
     h.update(e.seq.to_be_bytes());
-    field(&mut h, Some(&e.id));
-    field(&mut h, Some(&e.event_type));
+    field(&mut h, Some(e.id));
+    field(&mut h, Some(e.event_type));
     h.update(e.schema_version.to_be_bytes());
-    field(&mut h, Some(&e.occurred_at));
-    field(&mut h, Some(&e.recorded_at));
-    field(&mut h, Some(&e.actor));
-    field(&mut h, e.facility.as_deref());
-    field(&mut h, Some(&e.subject));
-    field(&mut h, Some(&e.payload));
-    hex::encode(h.finalize())
+    field(&mut h, Some(e.occurred_at));
+    field(&mut h, Some(e.recorded_at));
+    field(&mut h, Some(e.actor));
+    field(&mut h, e.facility);
+    field(&mut h, Some(e.subject));
+    field(&mut h, Some(e.payload));
+    h.finalize().into()
 }
 
 fn field(h: &mut Sha256, value: Option<&str>) {
@@ -118,7 +161,7 @@ pub struct Anchor {
 #[derive(Debug)]
 pub struct ChainVerifier {
     expected_seq: i64,
-    prev_hash: String,
+    prev_hash: [u8; 32],
     verified: u64,
 }
 
@@ -126,15 +169,21 @@ impl Default for ChainVerifier {
     fn default() -> Self {
         Self {
             expected_seq: 1,
-            prev_hash: GENESIS_HASH.to_owned(),
+            prev_hash: [0; 32],
             verified: 0,
         }
     }
 }
 
+/// Decodes a stored hex hash; anything else can match no real hash.
+fn decode(hex_hash: &str) -> Option<[u8; 32]> {
+    let mut out = [0u8; 32];
+    hex::decode_to_slice(hex_hash, &mut out).ok().map(|()| out)
+}
+
 impl ChainVerifier {
     /// Checks the next entry; the first failure names its sequence number.
-    pub fn push(&mut self, e: &Entry) -> Result<(), BrokenAt> {
+    pub fn push(&mut self, e: &EntryRef<'_>) -> Result<(), BrokenAt> {
         let fail = |reason| BrokenAt { seq: e.seq, reason };
         if e.seq != self.expected_seq {
             return Err(BrokenAt {
@@ -145,14 +194,15 @@ impl ChainVerifier {
                 },
             });
         }
-        if e.prev_hash != self.prev_hash {
+        if decode(e.prev_hash) != Some(self.prev_hash) {
             return Err(fail(ChainBreak::BrokenLink));
         }
-        if entry_hash(&e.prev_hash, e) != e.hash {
+        let computed = hash_bytes(e.prev_hash, e);
+        if decode(e.hash) != Some(computed) {
             return Err(fail(ChainBreak::ContentAltered));
         }
         self.expected_seq += 1;
-        self.prev_hash.clone_from(&e.hash);
+        self.prev_hash = computed;
         self.verified += 1;
         Ok(())
     }
@@ -166,7 +216,7 @@ impl ChainVerifier {
     pub fn head(&self) -> Option<Anchor> {
         (self.verified > 0).then(|| Anchor {
             seq: self.expected_seq - 1,
-            hash: self.prev_hash.clone(),
+            hash: hex::encode(self.prev_hash),
         })
     }
 }
@@ -229,7 +279,7 @@ mod tests {
     fn verify(entries: &[Entry]) -> Result<u64, BrokenAt> {
         let mut v = ChainVerifier::default();
         for e in entries {
-            v.push(e)?;
+            v.push(&e.as_ref())?;
         }
         Ok(v.verified())
     }
@@ -345,7 +395,7 @@ mod tests {
         };
         let mut v = ChainVerifier::default();
         for e in &c[..8] {
-            v.push(e).unwrap();
+            v.push(&e.as_ref()).unwrap();
         }
         assert_eq!(check_anchor(8, &anchor, None).unwrap_err().seq, 9);
         assert_eq!(check_anchor(10, &anchor, Some(&c[9].hash)), Ok(()));

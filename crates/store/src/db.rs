@@ -1,13 +1,16 @@
-//! Opening a database from its URL, on either backend.
+//! Opening a database from its URL, on either backend, and borrowing connections.
 
 use std::path::Path;
-use std::str::FromStr;
+use std::sync::Arc;
 use std::time::Duration;
 
-use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
-use sqlx::{AnyPool, Executor};
+use sqlx::PgPool;
+use sqlx::pool::PoolConnection;
+use sqlx::postgres::PgPoolOptions;
 
+use crate::conn::Conn;
 use crate::error::StoreError;
+use crate::sqlite::{self, Sqlite};
 
 /// Which database engine a store runs on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -19,15 +22,6 @@ pub enum Backend {
 }
 
 impl Backend {
-    /// The statement that opens a write transaction: SQLite takes the write lock at
-    /// once; PostgreSQL runs writes serializable so concurrent rules cannot both pass.
-    pub(crate) fn begin_write(self) -> &'static str {
-        match self {
-            Backend::Sqlite => "BEGIN IMMEDIATE",
-            Backend::Postgres => "BEGIN ISOLATION LEVEL SERIALIZABLE",
-        }
-    }
-
     /// A short name for messages.
     pub fn name(self) -> &'static str {
         match self {
@@ -37,79 +31,114 @@ impl Backend {
     }
 }
 
-/// A connection pool to Custodia's database.
+#[derive(Debug)]
+pub(crate) enum Engine {
+    Sqlite(Arc<Sqlite>),
+    Postgres(PgPool),
+}
+
+/// A handle to Custodia's database; cheap to clone.
 #[derive(Clone, Debug)]
 pub struct Store {
-    pub(crate) pool: AnyPool,
-    backend: Backend,
+    pub(crate) engine: Arc<Engine>,
+}
+
+/// A connection borrowed for reading.
+pub(crate) enum ReadConn {
+    Sqlite(sqlite::Reader),
+    Postgres(PoolConnection<sqlx::Postgres>),
+}
+
+impl ReadConn {
+    /// The connection to run statements on.
+    pub fn conn(&mut self) -> Result<Conn<'_>, StoreError> {
+        Ok(match self {
+            ReadConn::Sqlite(r) => Conn::Sqlite(r.conn()?),
+            ReadConn::Postgres(c) => Conn::Postgres(c),
+        })
+    }
+}
+
+fn sqlite_path(url: &str) -> Option<&str> {
+    let rest = url.strip_prefix("sqlite://")?;
+    let path = rest.split('?').next().unwrap_or(rest);
+    (!path.is_empty()).then_some(path)
 }
 
 impl Store {
     /// Opens `sqlite://PATH` (created if missing) or `postgres://…`.
     pub async fn connect(url: &str) -> Result<Store, StoreError> {
-        sqlx::any::install_default_drivers();
-        let (backend, url) = if let Some(path) = url.strip_prefix("sqlite://") {
-            let path = path.split('?').next().unwrap_or(path);
-            if path.is_empty() {
-                return Err(StoreError::BadUrl(url.to_owned()));
-            }
-            if let Some(dir) = Path::new(path)
-                .parent()
-                .filter(|d| !d.as_os_str().is_empty())
-            {
-                std::fs::create_dir_all(dir)?;
-            }
-            (Backend::Sqlite, format!("sqlite://{path}?mode=rwc"))
+        Self::open(url, true).await
+    }
+
+    /// Opens an existing database only: a mistyped SQLite path is an error, not a new file.
+    pub async fn connect_existing(url: &str) -> Result<Store, StoreError> {
+        Self::open(url, false).await
+    }
+
+    async fn open(url: &str, create: bool) -> Result<Store, StoreError> {
+        let engine = if url.starts_with("sqlite://") {
+            let path = sqlite_path(url).ok_or_else(|| StoreError::BadUrl(url.to_owned()))?;
+            Engine::Sqlite(Arc::new(Sqlite::open(Path::new(path), create)?))
         } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-            (Backend::Postgres, url.to_owned())
+            let pool = PgPoolOptions::new()
+                .max_connections(16)
+                .acquire_timeout(Duration::from_secs(10))
+                .connect(url)
+                .await?;
+            Engine::Postgres(pool)
         } else {
             return Err(StoreError::BadUrl(url.to_owned()));
         };
-        let options = AnyConnectOptions::from_str(&url)?;
-        let pool = AnyPoolOptions::new()
-            .max_connections(match backend {
-                Backend::Sqlite => 8,
-                Backend::Postgres => 16,
-            })
-            .acquire_timeout(Duration::from_secs(10))
-            .after_connect(move |conn, _| {
-                Box::pin(async move {
-                    if backend == Backend::Sqlite {
-                        conn.execute("PRAGMA journal_mode = WAL").await?;
-                        conn.execute("PRAGMA synchronous = NORMAL").await?;
-                        conn.execute("PRAGMA foreign_keys = ON").await?;
-                        conn.execute("PRAGMA busy_timeout = 10000").await?;
-                    }
-                    Ok(())
-                })
-            })
-            .connect_with(options)
-            .await?;
-        Ok(Store { pool, backend })
+        Ok(Store {
+            engine: Arc::new(engine),
+        })
     }
 
     /// Which engine this store runs on.
     pub fn backend(&self) -> Backend {
-        self.backend
+        match &*self.engine {
+            Engine::Sqlite(_) => Backend::Sqlite,
+            Engine::Postgres(_) => Backend::Postgres,
+        }
+    }
+
+    /// A connection for reading.
+    pub(crate) async fn reader(&self) -> Result<ReadConn, StoreError> {
+        Ok(match &*self.engine {
+            Engine::Sqlite(db) => ReadConn::Sqlite(db.reader()?),
+            Engine::Postgres(pool) => ReadConn::Postgres(pool.acquire().await?),
+        })
     }
 
     /// Answers when the database can be reached.
     pub async fn ping(&self) -> Result<(), StoreError> {
-        sqlx::query("SELECT 1").execute(&self.pool).await?;
+        let mut r = self.reader().await?;
+        r.conn()?.fetch("SELECT 1", &[], |c| c.int(0)).await?;
         Ok(())
     }
 
     /// Closes every connection (on shutdown).
     pub async fn close(&self) {
-        self.pool.close().await;
+        if let Engine::Postgres(pool) = &*self.engine {
+            pool.close().await;
+        }
     }
 
-    /// Runs a statement directly, bypassing the domain: for tests and tools that must
-    /// tamper with or inspect the database (never used by use cases).
-    pub async fn execute_raw(&self, sql: &str) -> Result<u64, StoreError> {
-        let done = sqlx::raw_sql(sqlx::AssertSqlSafe(sql.to_owned()))
-            .execute(&self.pool)
-            .await?;
-        Ok(done.rows_affected())
+    /// Runs SQL directly, bypassing the domain: for tests and tools that must tamper with
+    /// or inspect the database (never used by use cases).
+    pub async fn execute_raw(&self, sql: &str) -> Result<(), StoreError> {
+        match &*self.engine {
+            Engine::Sqlite(db) => {
+                let conn = db.writer.lock().await;
+                conn.execute_batch(sql)?;
+            }
+            Engine::Postgres(pool) => {
+                sqlx::raw_sql(sqlx::AssertSqlSafe(sql.to_owned()))
+                    .execute(pool)
+                    .await?;
+            }
+        }
+        Ok(())
     }
 }

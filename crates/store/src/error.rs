@@ -6,63 +6,98 @@ pub enum StoreError {
     /// The database URL names no supported database.
     #[error("unsupported database URL `{0}`: use sqlite://PATH or postgres://USER@HOST/DB")]
     BadUrl(String),
-    /// The database said no.
-    #[error("database error: {0}")]
-    Database(#[from] sqlx::Error),
+    /// The database to open does not exist (and was not to be created).
+    #[error("no Custodia database at {0}")]
+    Missing(String),
+    /// SQLite said no.
+    #[error("sqlite: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    /// PostgreSQL said no.
+    #[error("postgres: {0}")]
+    Postgres(#[from] sqlx::Error),
     /// A migration failed or the applied migrations differ from this build's.
     #[error("migration error: {0}")]
-    Migrate(#[from] sqlx::migrate::MigrateError),
+    Migrate(String),
     /// A stored value could not be read back into the domain.
     #[error("stored data is not valid: {0}")]
     Corrupt(String),
     /// Could not prepare the database's folder.
     #[error("cannot prepare database folder: {0}")]
     Io(#[from] std::io::Error),
+    /// A stored SQLite value had another type than expected.
+    #[error("sqlite value: {0}")]
+    SqliteValue(#[from] rusqlite::types::FromSqlError),
+    /// A blocking task failed.
+    #[error("background task failed: {0}")]
+    Task(String),
 }
 
 /// PostgreSQL SQLSTATE codes the store reacts to.
 const SERIALIZATION_FAILURE: &str = "40001";
 const DEADLOCK_DETECTED: &str = "40P01";
-const UNIQUE_VIOLATION_PG: &str = "23505";
-/// SQLite extended result codes for unique/primary-key violations, and busy.
-const UNIQUE_VIOLATION_SQLITE: [&str; 2] = ["2067", "1555"];
-const SQLITE_BUSY: [&str; 2] = ["5", "517"];
+const UNIQUE_VIOLATION: &str = "23505";
 
 impl StoreError {
-    fn db_code(&self) -> Option<String> {
+    fn pg_code(&self) -> Option<String> {
         match self {
-            StoreError::Database(sqlx::Error::Database(e)) => e.code().map(|c| c.into_owned()),
+            StoreError::Postgres(sqlx::Error::Database(e)) => e.code().map(|c| c.into_owned()),
+            _ => None,
+        }
+    }
+
+    fn sqlite_code(&self) -> Option<(rusqlite::ErrorCode, i32)> {
+        match self {
+            StoreError::Sqlite(rusqlite::Error::SqliteFailure(e, _)) => {
+                Some((e.code, e.extended_code))
+            }
             _ => None,
         }
     }
 
     /// A conflict with a concurrent transaction: running the transaction again may succeed.
     pub fn is_retryable(&self) -> bool {
-        matches!(
-            self.db_code().as_deref(),
+        if matches!(
+            self.pg_code().as_deref(),
             Some(SERIALIZATION_FAILURE | DEADLOCK_DETECTED)
-        ) || self
-            .db_code()
-            .is_some_and(|c| SQLITE_BUSY.contains(&c.as_str()))
-            || self.is_journal_seq_conflict()
+        ) {
+            return true;
+        }
+        if matches!(
+            self.sqlite_code(),
+            Some((
+                rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked,
+                _
+            ))
+        ) {
+            return true;
+        }
+        self.is_journal_seq_conflict()
     }
 
     /// A unique constraint refused a row.
     pub fn is_unique_violation(&self) -> bool {
-        self.db_code().is_some_and(|c| {
-            c == UNIQUE_VIOLATION_PG || UNIQUE_VIOLATION_SQLITE.contains(&c.as_str())
-        })
+        self.pg_code().as_deref() == Some(UNIQUE_VIOLATION)
+            || matches!(
+                self.sqlite_code(),
+                Some((
+                    _,
+                    rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE
+                        | rusqlite::ffi::SQLITE_CONSTRAINT_PRIMARYKEY
+                ))
+            )
     }
 
     /// Two writers tried to append the same journal sequence number.
     fn is_journal_seq_conflict(&self) -> bool {
-        self.is_unique_violation()
-            && match self {
-                StoreError::Database(sqlx::Error::Database(e)) => {
-                    let m = e.message();
-                    m.contains("journal_pkey") || m.contains("journal.seq")
-                }
-                _ => false,
+        match self {
+            StoreError::Postgres(sqlx::Error::Database(e)) => {
+                e.constraint() == Some("journal_pkey")
             }
+            StoreError::Sqlite(rusqlite::Error::SqliteFailure(e, Some(message))) => {
+                e.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_PRIMARYKEY
+                    && message.contains("journal.seq")
+            }
+            _ => false,
+        }
     }
 }

@@ -1,140 +1,179 @@
 //! The journal table: appending chained entries and reading them back in order.
 
-use std::sync::OnceLock;
-
-use sqlx::any::AnyRow;
-use sqlx::{Any, Executor, Row, SqlSafeStr};
-
 use custodia_domain::journal::{Entry, GENESIS_HASH};
 
+use crate::conn::{Cells, Conn, Val};
 use crate::db::Store;
 use crate::error::StoreError;
 
-/// Rows per multi-row INSERT: 12 parameters each stays far below both engines' limits.
-pub const ROWS_PER_INSERT: usize = 400;
-
-const COLUMNS: &str = "seq, id, event_type, schema_version, occurred_at, recorded_at, actor, facility, subject, payload, prev_hash, hash";
-
-/// The multi-row INSERT text for `rows` rows.
-fn insert_sql(rows: usize) -> String {
-    let mut sql = format!("INSERT INTO journal ({COLUMNS}) VALUES ");
-    for r in 0..rows {
-        sql.push_str(if r == 0 { "(" } else { ",(" });
-        for c in 0..12 {
-            if c > 0 {
-                sql.push(',');
-            }
-            sql.push_str(&format!("${}", r * 12 + c + 1));
-        }
-        sql.push(')');
-    }
-    sql
-}
-
-/// The single-row INSERT, the one ordinary requests use, built once.
-fn insert_one_sql() -> &'static str {
-    static ONE: OnceLock<String> = OnceLock::new();
-    ONE.get_or_init(|| insert_sql(1))
-}
-
-/// Inserts already chained entries (at most [`ROWS_PER_INSERT`]).
-pub(crate) async fn insert<'c>(
-    x: impl Executor<'c, Database = Any>,
-    entries: &[Entry],
-) -> Result<(), StoreError> {
-    let sql = match entries.len() {
-        1 => insert_one_sql().into_sql_str(),
-        n => sqlx::AssertSqlSafe(insert_sql(n)).into_sql_str(),
+/// Every column, in the order the hash covers them.
+macro_rules! columns {
+    () => {
+        "seq, id, event_type, schema_version, occurred_at, recorded_at, actor, facility, subject, payload, prev_hash, hash"
     };
-    let mut q = sqlx::query(sql);
-    for e in entries {
-        q = q
-            .bind(e.seq)
-            .bind(e.id.as_str())
-            .bind(e.event_type.as_str())
-            .bind(e.schema_version)
-            .bind(e.occurred_at.as_str())
-            .bind(e.recorded_at.as_str())
-            .bind(e.actor.as_str())
-            .bind(e.facility.as_deref())
-            .bind(e.subject.as_str())
-            .bind(e.payload.as_str())
-            .bind(e.prev_hash.as_str())
-            .bind(e.hash.as_str());
+}
+
+const INSERT_ONE: &str = concat!(
+    "INSERT INTO journal (",
+    columns!(),
+    ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)"
+);
+
+/// PostgreSQL appends a batch as one statement of twelve arrays.
+const INSERT_MANY_PG: &str = concat!(
+    "INSERT INTO journal (",
+    columns!(),
+    ") SELECT * FROM UNNEST($1::bigint[], $2::text[], $3::text[], $4::bigint[], $5::text[], \
+     $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[])"
+);
+
+fn params(e: &Entry) -> [Val<'_>; 12] {
+    [
+        e.seq.into(),
+        (&e.id).into(),
+        (&e.event_type).into(),
+        e.schema_version.into(),
+        (&e.occurred_at).into(),
+        (&e.recorded_at).into(),
+        (&e.actor).into(),
+        e.facility.as_deref().into(),
+        (&e.subject).into(),
+        (&e.payload).into(),
+        (&e.prev_hash).into(),
+        (&e.hash).into(),
+    ]
+}
+
+/// Inserts already chained entries.
+pub(crate) async fn insert(conn: &mut Conn<'_>, entries: &[Entry]) -> Result<(), StoreError> {
+    match conn {
+        // In-process SQLite: a cached single-row statement per entry is the fastest way.
+        Conn::Sqlite(c) => {
+            for e in entries {
+                crate::sqlite::execute(c, INSERT_ONE, &params(e))?;
+            }
+        }
+        Conn::Postgres(c) if entries.len() > 1 => {
+            let column = |f: fn(&Entry) -> &str| entries.iter().map(f).collect::<Vec<&str>>();
+            sqlx::query(INSERT_MANY_PG)
+                .bind(entries.iter().map(|e| e.seq).collect::<Vec<i64>>())
+                .bind(column(|e| &e.id))
+                .bind(column(|e| &e.event_type))
+                .bind(
+                    entries
+                        .iter()
+                        .map(|e| e.schema_version)
+                        .collect::<Vec<i64>>(),
+                )
+                .bind(column(|e| &e.occurred_at))
+                .bind(column(|e| &e.recorded_at))
+                .bind(column(|e| &e.actor))
+                .bind(
+                    entries
+                        .iter()
+                        .map(|e| e.facility.as_deref())
+                        .collect::<Vec<Option<&str>>>(),
+                )
+                .bind(column(|e| &e.subject))
+                .bind(column(|e| &e.payload))
+                .bind(column(|e| &e.prev_hash))
+                .bind(column(|e| &e.hash))
+                .execute(&mut **c)
+                .await?;
+        }
+        Conn::Postgres(_) => {
+            for e in entries {
+                conn.execute(INSERT_ONE, &params(e)).await?;
+            }
+        }
     }
-    q.execute(x).await?;
     Ok(())
 }
 
 /// The last (sequence, hash) of the journal, or (0, genesis) when it is empty.
-pub(crate) async fn head<'c>(
-    x: impl Executor<'c, Database = Any>,
-) -> Result<(i64, String), StoreError> {
-    let row = sqlx::query("SELECT seq, hash FROM journal ORDER BY seq DESC LIMIT 1")
-        .fetch_optional(x)
+pub(crate) async fn head(conn: &mut Conn<'_>) -> Result<(i64, String), StoreError> {
+    let head = conn
+        .fetch_optional(
+            "SELECT seq, hash FROM journal ORDER BY seq DESC LIMIT 1",
+            &[],
+            |c| Ok((c.int(0)?, c.text(1)?)),
+        )
         .await?;
-    Ok(match row {
-        Some(r) => (r.try_get(0)?, r.try_get(1)?),
-        None => (0, GENESIS_HASH.to_owned()),
+    Ok(head.unwrap_or_else(|| (0, GENESIS_HASH.to_owned())))
+}
+
+pub(crate) fn entry(r: &dyn Cells) -> Result<Entry, StoreError> {
+    Ok(Entry {
+        seq: r.int(0)?,
+        id: r.text(1)?,
+        event_type: r.text(2)?,
+        schema_version: r.int(3)?,
+        occurred_at: r.text(4)?,
+        recorded_at: r.text(5)?,
+        actor: r.text(6)?,
+        facility: r.opt_text(7)?,
+        subject: r.text(8)?,
+        payload: r.text(9)?,
+        prev_hash: r.text(10)?,
+        hash: r.text(11)?,
     })
 }
 
-fn entry(r: &AnyRow) -> Result<Entry, sqlx::Error> {
-    Ok(Entry {
-        seq: r.try_get(0)?,
-        id: r.try_get(1)?,
-        event_type: r.try_get(2)?,
-        schema_version: r.try_get(3)?,
-        occurred_at: r.try_get(4)?,
-        recorded_at: r.try_get(5)?,
-        actor: r.try_get(6)?,
-        facility: r.try_get(7)?,
-        subject: r.try_get(8)?,
-        payload: r.try_get(9)?,
-        prev_hash: r.try_get(10)?,
-        hash: r.try_get(11)?,
-    })
-}
+/// The select list and table, for readers of the journal.
+pub(crate) const SELECT: &str = concat!("SELECT ", columns!(), " FROM journal");
 
 impl Store {
     /// The journal's last (sequence, hash).
     pub async fn journal_head(&self) -> Result<(i64, String), StoreError> {
-        head(&self.pool).await
+        let mut r = self.reader().await?;
+        head(&mut r.conn()?).await
     }
 
     /// Up to `limit` entries with a sequence above `after`, in sequence order.
     pub async fn journal_page(&self, after: i64, limit: i64) -> Result<Vec<Entry>, StoreError> {
-        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
-            "SELECT {COLUMNS} FROM journal WHERE seq > $1 ORDER BY seq LIMIT $2"
-        )))
-        .bind(after)
-        .bind(limit)
-        .fetch_all(&self.pool)
-        .await?;
-        Ok(rows.iter().map(entry).collect::<Result<_, _>>()?)
+        let mut r = self.reader().await?;
+        r.conn()?
+            .fetch(
+                concat!(
+                    "SELECT ",
+                    columns!(),
+                    " FROM journal WHERE seq > $1 ORDER BY seq LIMIT $2"
+                ),
+                &[after.into(), limit.into()],
+                entry,
+            )
+            .await
     }
 
-    /// The entries about one subject (e.g. `location:42`), oldest first.
+    /// Up to `limit` entries about one subject (e.g. `location:42`) with a sequence above
+    /// `after`, oldest first.
     pub async fn journal_for_subject(
         &self,
         subject: &str,
+        after: i64,
         limit: i64,
     ) -> Result<Vec<Entry>, StoreError> {
-        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
-            "SELECT {COLUMNS} FROM journal WHERE subject = $1 ORDER BY seq LIMIT $2"
-        )))
-        .bind(subject)
-        .bind(limit)
-        .fetch_all(&self.pool)
-        .await?;
-        Ok(rows.iter().map(entry).collect::<Result<_, _>>()?)
+        let mut r = self.reader().await?;
+        r.conn()?
+            .fetch(
+                concat!(
+                    "SELECT ",
+                    columns!(),
+                    " FROM journal WHERE subject = $1 AND seq > $2 ORDER BY seq LIMIT $3"
+                ),
+                &[subject.into(), after.into(), limit.into()],
+                entry,
+            )
+            .await
     }
 
     /// How many entries the journal holds.
     pub async fn journal_len(&self) -> Result<i64, StoreError> {
-        let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM journal")
-            .fetch_one(&self.pool)
+        let mut r = self.reader().await?;
+        let n = r
+            .conn()?
+            .fetch("SELECT COUNT(*) FROM journal", &[], |c| c.int(0))
             .await?;
-        Ok(n)
+        Ok(n.first().copied().unwrap_or(0))
     }
 }

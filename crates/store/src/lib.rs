@@ -1,17 +1,21 @@
-//! Custodia's storage: one SQL code base that runs on embedded SQLite and on PostgreSQL.
+//! Custodia's storage: one SQL code base that runs on embedded SQLite (rusqlite, in
+//! process) and on PostgreSQL (sqlx).
 //!
 //! Every write goes through [`Store::write`]: one transaction that changes the read
 //! tables and appends the journal entries explaining the change, retried a bounded number
-//! of times when PostgreSQL reports a serialization failure.
+//! of times when the database reports a conflict with a concurrent writer.
 
 pub mod audit;
+mod conn;
 mod db;
 mod error;
 pub mod facilities;
 pub mod journal;
 pub mod locations;
 pub mod migrate;
+mod postgres;
 mod row;
+mod sqlite;
 mod write;
 
 pub use db::{Backend, Store};

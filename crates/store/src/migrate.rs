@@ -1,12 +1,9 @@
 //! Schema migrations: one folder per backend with the same version numbers, embedded in
 //! the binary so a deployed `custodia` needs no files beside it.
 
-use std::borrow::Cow;
+use sha2::{Digest, Sha256};
 
-use sqlx::SqlSafeStr;
-use sqlx::migrate::{Migrate, Migration, MigrationType, Migrator};
-
-use crate::db::{Backend, Store};
+use crate::db::{Backend, Engine, Store};
 use crate::error::StoreError;
 
 /// (version, description, SQL) of each SQLite migration.
@@ -37,47 +34,138 @@ pub const POSTGRES: &[(i64, &str, &str)] = &[
     ),
 ];
 
-fn migrator(backend: Backend) -> Migrator {
-    let list = match backend {
+const CREATE_TABLE: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (\
+    version BIGINT PRIMARY KEY, description TEXT NOT NULL, checksum TEXT NOT NULL, applied_at TEXT NOT NULL)";
+
+/// A lock key that keeps two processes from migrating one PostgreSQL database at once.
+const PG_MIGRATION_LOCK: i64 = 0x4355_5354_4f44_4941;
+
+fn checksum(sql: &str) -> String {
+    hex::encode(Sha256::digest(sql.as_bytes()))
+}
+
+fn list(backend: Backend) -> &'static [(i64, &'static str, &'static str)] {
+    match backend {
         Backend::Sqlite => SQLITE,
         Backend::Postgres => POSTGRES,
-    };
-    Migrator::with_migrations(
-        list.iter()
-            .map(|(version, description, sql)| {
-                Migration::new(
-                    *version,
-                    Cow::Borrowed(*description),
-                    MigrationType::Simple,
-                    sqlx::AssertSqlSafe(*sql).into_sql_str(),
-                    false,
-                )
-            })
-            .collect(),
-    )
+    }
+}
+
+/// Checks applied migrations against this build's: a changed one is an error.
+fn check(applied: &[(i64, String)], backend: Backend) -> Result<Vec<usize>, StoreError> {
+    let wanted = list(backend);
+    let mut pending = Vec::new();
+    for (i, (version, description, sql)) in wanted.iter().enumerate() {
+        match applied.iter().find(|(v, _)| v == version) {
+            Some((_, sum)) if *sum != checksum(sql) => {
+                return Err(StoreError::Migrate(format!(
+                    "migration {version} ({description}) was changed after it was applied"
+                )));
+            }
+            Some(_) => {}
+            None => pending.push(i),
+        }
+    }
+    if let Some((v, _)) = applied
+        .iter()
+        .find(|(v, _)| !wanted.iter().any(|(w, _, _)| w == v))
+    {
+        return Err(StoreError::Migrate(format!(
+            "the database has migration {v}, which this build does not know: it is newer than this program"
+        )));
+    }
+    Ok(pending)
 }
 
 impl Store {
-    /// Applies every migration not yet applied; refuses if an applied one was changed.
+    /// Applies every migration not yet applied, each in its own transaction; refuses if
+    /// an applied one was changed.
     pub async fn migrate(&self) -> Result<(), StoreError> {
-        migrator(self.backend()).run(&self.pool).await?;
+        let now = custodia_domain::time::canonical(jiff::Timestamp::now());
+        match &*self.engine {
+            Engine::Sqlite(db) => {
+                let mut conn = db.writer.lock().await;
+                conn.execute_batch(CREATE_TABLE)?;
+                let tx =
+                    conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+                let applied = sqlite_applied(&tx)?;
+                for i in check(&applied, Backend::Sqlite)? {
+                    let (version, description, sql) = SQLITE[i];
+                    tx.execute_batch(sql).map_err(|e| {
+                        StoreError::Migrate(format!("migration {version} ({description}): {e}"))
+                    })?;
+                    tx.execute(
+                        "INSERT INTO schema_migrations (version, description, checksum, applied_at) VALUES (?1, ?2, ?3, ?4)",
+                        rusqlite::params![version, description, checksum(sql), now],
+                    )?;
+                }
+                tx.commit()?;
+            }
+            Engine::Postgres(pool) => {
+                let mut tx = pool.begin().await?;
+                sqlx::query("SELECT pg_advisory_xact_lock($1)")
+                    .bind(PG_MIGRATION_LOCK)
+                    .execute(&mut *tx)
+                    .await?;
+                sqlx::raw_sql(CREATE_TABLE).execute(&mut *tx).await?;
+                let applied: Vec<(i64, String)> =
+                    sqlx::query_as("SELECT version, checksum FROM schema_migrations")
+                        .fetch_all(&mut *tx)
+                        .await?;
+                for i in check(&applied, Backend::Postgres)? {
+                    let (version, description, sql) = POSTGRES[i];
+                    sqlx::raw_sql(sql).execute(&mut *tx).await.map_err(|e| {
+                        StoreError::Migrate(format!("migration {version} ({description}): {e}"))
+                    })?;
+                    sqlx::query(
+                        "INSERT INTO schema_migrations (version, description, checksum, applied_at) VALUES ($1, $2, $3, $4)",
+                    )
+                    .bind(version)
+                    .bind(description)
+                    .bind(checksum(sql))
+                    .bind(&now)
+                    .execute(&mut *tx)
+                    .await?;
+                }
+                tx.commit().await?;
+            }
+        }
         Ok(())
     }
 
-    /// Whether every migration of this build has been applied. Only reads: a database
-    /// without the migrations table has none applied.
+    /// Whether every migration of this build has been applied, unchanged. Only reads: a
+    /// database without the migrations table has none applied.
     pub async fn migrations_applied(&self) -> Result<bool, StoreError> {
-        let mut conn = self.pool.acquire().await?;
-        let Ok(applied) = conn.list_applied_migrations("_sqlx_migrations").await else {
+        let mut r = self.reader().await?;
+        let mut conn = r.conn()?;
+        let exists = conn
+            .fetch(
+                match self.backend() {
+                    Backend::Sqlite => "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'",
+                    Backend::Postgres => "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = 'schema_migrations'",
+                },
+                &[],
+                |c| c.int(0),
+            )
+            .await?;
+        if exists.first().copied().unwrap_or(0) == 0 {
             return Ok(false);
-        };
-        let wanted = migrator(self.backend());
-        Ok(wanted.iter().all(|m| {
-            applied
-                .iter()
-                .any(|a| a.version == m.version && a.checksum == m.checksum)
-        }))
+        }
+        let applied = conn
+            .fetch(
+                "SELECT version, checksum FROM schema_migrations",
+                &[],
+                |c| Ok((c.int(0)?, c.text(1)?)),
+            )
+            .await?;
+        Ok(matches!(check(&applied, self.backend()), Ok(pending) if pending.is_empty()))
     }
+}
+
+fn sqlite_applied(conn: &rusqlite::Connection) -> Result<Vec<(i64, String)>, StoreError> {
+    let mut stmt = conn.prepare("SELECT version, checksum FROM schema_migrations")?;
+    let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    Ok(rows.collect::<Result<_, _>>()?)
 }
 
 #[cfg(test)]

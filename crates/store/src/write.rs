@@ -5,12 +5,13 @@ use std::pin::Pin;
 use std::time::Duration;
 
 use jiff::Timestamp;
-use sqlx::{Any, AnyConnection, Transaction};
+use tokio::sync::OwnedMutexGuard;
 
 use custodia_domain::events::NewEvent;
 use custodia_domain::journal::{Entry, entry_hash};
 
-use crate::db::{Backend, Store};
+use crate::conn::Conn;
+use crate::db::{Backend, Engine, Store};
 use crate::error::StoreError;
 use crate::journal;
 
@@ -32,19 +33,42 @@ impl Retryable for StoreError {
     }
 }
 
+/// The open transaction itself, per backend.
+enum Tx {
+    /// The process's one SQLite writer connection, inside `BEGIN IMMEDIATE`.
+    Sqlite(SqliteTx),
+    Postgres(sqlx::Transaction<'static, sqlx::Postgres>),
+}
+
+/// Rolls back on drop unless committed, so an error or a panic leaves nothing behind.
+struct SqliteTx {
+    conn: OwnedMutexGuard<rusqlite::Connection>,
+    open: bool,
+}
+
+impl Drop for SqliteTx {
+    fn drop(&mut self) {
+        if self.open {
+            let _ = self.conn.execute_batch("ROLLBACK");
+        }
+    }
+}
+
 /// One open write transaction, with the journal's head as this transaction sees it.
 pub struct WriteTx {
-    pub(crate) tx: Transaction<'static, Any>,
-    backend: Backend,
+    tx: Tx,
     actor: String,
     head: Option<(i64, String)>,
 }
 
 impl Store {
     /// Runs `work` in one write transaction as `actor`, committing if it returns `Ok`.
-    /// Conflicts with concurrent writers (PostgreSQL serialization failures, deadlocks,
-    /// two appends racing for the same journal sequence) re-run `work` from the start,
-    /// at most a bounded number of times.
+    ///
+    /// Writers are serialized (the journal is one chain): SQLite takes its write lock at
+    /// once (`BEGIN IMMEDIATE`, waiting out other processes with a busy timeout);
+    /// PostgreSQL runs `SERIALIZABLE` and locks the journal against other appenders before
+    /// reading anything. Conflicts that still happen (serialization failures, deadlocks,
+    /// a busy database) re-run `work` from the start, a bounded number of times.
     pub async fn write<T, E, F>(&self, actor: &str, mut work: F) -> Result<T, E>
     where
         F: for<'t> FnMut(&'t mut WriteTx) -> TxFuture<'t, T, E>,
@@ -54,19 +78,13 @@ impl Store {
         loop {
             attempt += 1;
             let outcome = async {
-                let tx = self
-                    .pool
-                    .begin_with(self.backend().begin_write())
-                    .await
-                    .map_err(StoreError::from)?;
                 let mut w = WriteTx {
-                    tx,
-                    backend: self.backend(),
+                    tx: self.begin().await?,
                     actor: actor.to_owned(),
                     head: None,
                 };
                 let value = work(&mut w).await?;
-                w.tx.commit().await.map_err(StoreError::from)?;
+                w.commit().await?;
                 Ok::<T, E>(value)
             }
             .await;
@@ -84,17 +102,55 @@ impl Store {
             }
         }
     }
+
+    async fn begin(&self) -> Result<Tx, StoreError> {
+        match &*self.engine {
+            Engine::Sqlite(db) => {
+                let conn = db.writer.clone().lock_owned().await;
+                conn.execute_batch("BEGIN IMMEDIATE")?;
+                Ok(Tx::Sqlite(SqliteTx { conn, open: true }))
+            }
+            Engine::Postgres(pool) => {
+                let mut tx = pool
+                    .begin_with("BEGIN ISOLATION LEVEL SERIALIZABLE")
+                    .await?;
+                // Before any read, so the snapshot is taken after the lock: appenders queue
+                // instead of failing each other's serialization.
+                sqlx::query("LOCK TABLE journal IN SHARE ROW EXCLUSIVE MODE")
+                    .execute(&mut *tx)
+                    .await?;
+                Ok(Tx::Postgres(tx))
+            }
+        }
+    }
 }
 
 impl WriteTx {
     /// The connection inside the transaction, for the store's own queries.
-    pub(crate) fn conn(&mut self) -> &mut AnyConnection {
-        &mut self.tx
+    pub(crate) fn conn(&mut self) -> Conn<'_> {
+        match &mut self.tx {
+            Tx::Sqlite(t) => Conn::Sqlite(&mut t.conn),
+            Tx::Postgres(t) => Conn::Postgres(t),
+        }
+    }
+
+    async fn commit(self) -> Result<(), StoreError> {
+        match self.tx {
+            Tx::Sqlite(mut t) => {
+                t.conn.execute_batch("COMMIT")?;
+                t.open = false;
+            }
+            Tx::Postgres(t) => t.commit().await?,
+        }
+        Ok(())
     }
 
     /// The backend this transaction runs on.
     pub fn backend(&self) -> Backend {
-        self.backend
+        match self.tx {
+            Tx::Sqlite(_) => Backend::Sqlite,
+            Tx::Postgres(_) => Backend::Postgres,
+        }
     }
 
     /// The actor the entries of this transaction are attributed to.
@@ -106,12 +162,12 @@ impl WriteTx {
         if let Some(head) = &self.head {
             return Ok(head.clone());
         }
-        let head = journal::head(&mut *self.tx).await?;
+        let head = journal::head(&mut self.conn()).await?;
         self.head = Some(head.clone());
         Ok(head)
     }
 
-    fn chain(&mut self, head: &mut (i64, String), event: NewEvent) -> Entry {
+    fn chain(&self, head: &mut (i64, String), event: NewEvent) -> Entry {
         let mut e = Entry {
             seq: head.0 + 1,
             id: uuid::Uuid::now_v7().to_string(),
@@ -134,23 +190,18 @@ impl WriteTx {
 
     /// Appends one event to the journal; returns its sequence number.
     pub async fn append(&mut self, event: NewEvent) -> Result<i64, StoreError> {
-        let mut head = self.head().await?;
-        let entry = self.chain(&mut head, event);
-        journal::insert(&mut *self.tx, std::slice::from_ref(&entry)).await?;
-        self.head = Some(head);
-        Ok(entry.seq)
+        self.append_all(vec![event]).await?;
+        Ok(self.head.as_ref().map_or(0, |h| h.0))
     }
 
-    /// Appends many events at once (imports, bulk operations): multi-row inserts.
+    /// Appends many events at once (imports, bulk operations).
     pub async fn append_all(&mut self, events: Vec<NewEvent>) -> Result<(), StoreError> {
         let mut head = self.head().await?;
         let entries: Vec<Entry> = events
             .into_iter()
             .map(|ev| self.chain(&mut head, ev))
             .collect();
-        for chunk in entries.chunks(journal::ROWS_PER_INSERT) {
-            journal::insert(&mut *self.tx, chunk).await?;
-        }
+        journal::insert(&mut self.conn(), &entries).await?;
         self.head = Some(head);
         Ok(())
     }

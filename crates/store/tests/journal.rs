@@ -72,7 +72,7 @@ both_backends! {
         let head = report.head.unwrap();
         assert_eq!(head.seq, 1010);
         assert_eq!(store.journal_head().await.unwrap(), (1010, head.hash.clone()));
-        let history = store.journal_for_subject("thing:7", 10).await.unwrap();
+        let history = store.journal_for_subject("thing:7", 0, 10).await.unwrap();
         assert_eq!(history.len(), 1);
         assert_eq!(history[0].payload, r#"{"n":7,"name":"Martínez"}"#);
         // The anchor taken now still matches later.

@@ -94,11 +94,13 @@ pub async fn history(
     ApiPath(code): ApiPath<String>,
     ApiQuery(q): ApiQuery<HistoryQuery>,
 ) -> Result<Json<Vec<JournalEntryView>>, ApiError> {
-    facilities::get(&s.store, &who, &code).await?;
-    let entries = s
-        .store
-        .journal_for_subject(&custodia_domain::events::facility_subject(&code), q.limit())
-        .await
-        .map_err(custodia_app::AppError::from)?;
+    let entries = custodia_app::history::of_facility(
+        &s.store,
+        &who,
+        &code,
+        q.after.unwrap_or(0),
+        q.limit.unwrap_or(100),
+    )
+    .await?;
     Ok(Json(entries.into_iter().map(Into::into).collect()))
 }

@@ -139,11 +139,13 @@ pub async fn history(
     ApiPath(id): ApiPath<i64>,
     ApiQuery(q): ApiQuery<HistoryQuery>,
 ) -> Result<Json<Vec<JournalEntryView>>, ApiError> {
-    locations::get(&s.store, &who, id).await?;
-    let entries = s
-        .store
-        .journal_for_subject(&custodia_domain::events::location_subject(id), q.limit())
-        .await
-        .map_err(custodia_app::AppError::from)?;
+    let entries = custodia_app::history::of_location(
+        &s.store,
+        &who,
+        id,
+        q.after.unwrap_or(0),
+        q.limit.unwrap_or(100),
+    )
+    .await?;
     Ok(Json(entries.into_iter().map(Into::into).collect()))
 }

@@ -80,6 +80,8 @@ pub struct JournalEntryView {
     pub actor: String,
     pub facility: Option<String>,
     pub subject: String,
+    /// The previous entry's hash: with `hash`, clients can check the chain themselves.
+    pub prev_hash: String,
     /// The event's payload.
     #[schema(value_type = Object)]
     pub payload: serde_json::Value,
@@ -99,6 +101,7 @@ impl From<custodia_domain::journal::Entry> for JournalEntryView {
             actor: e.actor,
             facility: e.facility,
             subject: e.subject,
+            prev_hash: e.prev_hash,
             hash: e.hash,
         }
     }
@@ -108,12 +111,8 @@ impl From<custodia_domain::journal::Entry> for JournalEntryView {
 #[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
 #[serde(deny_unknown_fields)]
 pub struct HistoryQuery {
+    /// Only entries with a sequence number above this (the last `seq` of the previous page).
+    pub after: Option<i64>,
     /// At most this many entries (default 100, at most 1000).
     pub limit: Option<i64>,
-}
-
-impl HistoryQuery {
-    fn limit(&self) -> i64 {
-        self.limit.unwrap_or(100).clamp(1, 1000)
-    }
 }

@@ -1,0 +1,194 @@
+//! The embedded SQLite backend (rusqlite, in-process): one writer connection shared by
+//! the process, a few reader connections, WAL mode, foreign keys on, busy timeout.
+//!
+//! Statements run synchronously on the calling thread: each takes microseconds, far
+//! less than handing it to another thread would.
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use rusqlite::types::{ToSqlOutput, ValueRef};
+use rusqlite::{Connection, OpenFlags, ToSql};
+
+use crate::conn::{Cells, Val};
+use crate::error::StoreError;
+
+/// How long a writer waits for another process's write lock before giving up.
+const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
+/// Reader connections kept open for reuse.
+const IDLE_READERS: usize = 8;
+
+/// An open SQLite database.
+#[derive(Debug)]
+pub(crate) struct Sqlite {
+    pub path: PathBuf,
+    pub writer: Arc<tokio::sync::Mutex<Connection>>,
+    readers: Mutex<Vec<Connection>>,
+}
+
+/// Opens a connection with Custodia's settings.
+pub(crate) fn open_connection(path: &Path, create: bool) -> Result<Connection, StoreError> {
+    let mut flags = OpenFlags::SQLITE_OPEN_READ_WRITE
+        | OpenFlags::SQLITE_OPEN_NO_MUTEX
+        | OpenFlags::SQLITE_OPEN_URI;
+    if create {
+        flags |= OpenFlags::SQLITE_OPEN_CREATE;
+    }
+    let conn = Connection::open_with_flags(path, flags)?;
+    conn.busy_timeout(BUSY_TIMEOUT)?;
+    // WAL lets readers work while one writer commits; NORMAL syncs at checkpoints, not at
+    // every commit: a power cut may lose the last commits but never corrupts the file.
+    conn.pragma_update(None, "journal_mode", "WAL")?;
+    conn.pragma_update(None, "synchronous", "NORMAL")?;
+    conn.pragma_update(None, "foreign_keys", "ON")?;
+    conn.set_prepared_statement_cache_capacity(64);
+    Ok(conn)
+}
+
+impl Sqlite {
+    /// Opens (and with `create`, creates) the database file.
+    pub fn open(path: &Path, create: bool) -> Result<Self, StoreError> {
+        if !create && !path.exists() {
+            return Err(StoreError::Missing(path.display().to_string()));
+        }
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir)?;
+        }
+        let writer = open_connection(path, create)?;
+        Ok(Self {
+            path: path.to_owned(),
+            writer: Arc::new(tokio::sync::Mutex::new(writer)),
+            readers: Mutex::new(Vec::new()),
+        })
+    }
+
+    /// A reader connection, reused when one is idle.
+    pub fn reader(self: &Arc<Self>) -> Result<Reader, StoreError> {
+        let idle = self.readers.lock().unwrap_or_else(|p| p.into_inner()).pop();
+        let conn = match idle {
+            Some(c) => c,
+            None => open_connection(&self.path, false)?,
+        };
+        Ok(Reader {
+            conn: Some(conn),
+            db: self.clone(),
+        })
+    }
+}
+
+/// A reader connection that returns to the pool when dropped.
+pub(crate) struct Reader {
+    conn: Option<Connection>,
+    db: Arc<Sqlite>,
+}
+
+impl Reader {
+    /// The connection (present until the reader is dropped).
+    pub fn conn(&mut self) -> Result<&mut Connection, StoreError> {
+        self.conn
+            .as_mut()
+            .ok_or_else(|| StoreError::Task("reader connection already returned".into()))
+    }
+}
+
+impl Drop for Reader {
+    fn drop(&mut self) {
+        if let Some(conn) = self.conn.take() {
+            let mut idle = self.db.readers.lock().unwrap_or_else(|p| p.into_inner());
+            if idle.len() < IDLE_READERS {
+                idle.push(conn);
+            }
+        }
+    }
+}
+
+/// Rewrites PostgreSQL `$N` placeholders as SQLite `?N` (the same index), outside quotes.
+pub(crate) fn translate(sql: &str) -> String {
+    let mut out = String::with_capacity(sql.len());
+    let mut quoted = false;
+    let mut chars = sql.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '\'' {
+            quoted = !quoted;
+        }
+        if c == '$' && !quoted && chars.peek().is_some_and(char::is_ascii_digit) {
+            out.push('?');
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+impl ToSql for Val<'_> {
+    fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
+        Ok(ToSqlOutput::Borrowed(match self {
+            Val::Int(Some(v)) => ValueRef::Integer(*v),
+            Val::Text(Some(v)) => ValueRef::Text(v.as_bytes()),
+            Val::Int(None) | Val::Text(None) => ValueRef::Null,
+        }))
+    }
+}
+
+fn prepare<'c>(
+    conn: &'c Connection,
+    sql: &str,
+    params: &[Val<'_>],
+) -> Result<rusqlite::CachedStatement<'c>, StoreError> {
+    let mut stmt = conn.prepare_cached(&translate(sql))?;
+    for (i, p) in params.iter().enumerate() {
+        stmt.raw_bind_parameter(i + 1, p)?;
+    }
+    Ok(stmt)
+}
+
+/// Runs a statement.
+pub(crate) fn execute(conn: &Connection, sql: &str, params: &[Val<'_>]) -> Result<u64, StoreError> {
+    let mut stmt = prepare(conn, sql, params)?;
+    Ok(stmt.raw_execute()? as u64)
+}
+
+/// Runs a query and maps every row.
+pub(crate) fn fetch<T>(
+    conn: &Connection,
+    sql: &str,
+    params: &[Val<'_>],
+    map: impl Fn(&dyn Cells) -> Result<T, StoreError>,
+) -> Result<Vec<T>, StoreError> {
+    let mut stmt = prepare(conn, sql, params)?;
+    let mut rows = stmt.raw_query();
+    let mut out = Vec::new();
+    while let Some(row) = rows.next()? {
+        out.push(map(row)?);
+    }
+    Ok(out)
+}
+
+impl Cells for rusqlite::Row<'_> {
+    fn int(&self, i: usize) -> Result<i64, StoreError> {
+        Ok(self.get(i)?)
+    }
+    fn opt_int(&self, i: usize) -> Result<Option<i64>, StoreError> {
+        Ok(self.get(i)?)
+    }
+    fn text(&self, i: usize) -> Result<String, StoreError> {
+        Ok(self.get(i)?)
+    }
+    fn opt_text(&self, i: usize) -> Result<Option<String>, StoreError> {
+        Ok(self.get(i)?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::translate;
+
+    #[test]
+    fn placeholders_keep_their_index() {
+        assert_eq!(
+            translate("UPDATE t SET a = $2 WHERE b = $1 AND c = '$3'"),
+            "UPDATE t SET a = ?2 WHERE b = ?1 AND c = '$3'"
+        );
+    }
+}
