@@ -138,7 +138,7 @@ pub async fn import(
                     };
                     events.push(NewEvent::location_added(&stored, now));
                 }
-                tx.append_all(events).await?;
+                tx.append_all(&events).await?;
                 Ok::<_, AppError>(ImportSummary {
                     facilities: plan.facilities.len(),
                     locations: plan.locations.len(),

@@ -6,6 +6,11 @@ mod seed;
 
 use clap::{Args, Parser, Subcommand};
 
+// Journal appends and verification allocate many small strings; mimalloc does that
+// markedly faster than the system allocator (measured with `custodia bench journal`).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// The default database: an embedded SQLite file beside where Custodia runs.
 pub const DEFAULT_DB: &str = "sqlite://./custodia-data/custodia.db";
 

@@ -3,7 +3,6 @@
 
 use jiff::Timestamp;
 use serde::Serialize;
-use serde_json::{Value, json};
 
 use crate::facility::{Facility, FacilityPatch};
 use crate::location::{Location, LocationPatch, OutOfService};
@@ -29,12 +28,50 @@ pub struct NewEvent {
     pub occurred_at: Timestamp,
     pub facility: Option<String>,
     pub subject: String,
-    pub payload: Value,
+    /// The payload as JSON text: serialized once, here, and hashed exactly as stored.
+    pub payload: String,
 }
 
-fn to_value(v: &impl Serialize) -> Value {
-    // Domain types are plain data: serializing them cannot fail.
-    serde_json::to_value(v).unwrap_or(Value::Null)
+/// Serializes a payload. Domain types are plain data, so this cannot fail; if it ever
+/// did, the entry would still record `null` rather than lose the event.
+pub fn payload(v: &impl Serialize) -> String {
+    serde_json::to_string(v).unwrap_or_else(|_| "null".to_owned())
+}
+
+#[derive(Serialize)]
+struct FacilityPayload<'a> {
+    facility: &'a Facility,
+}
+
+#[derive(Serialize)]
+struct FacilityChangedPayload<'a> {
+    changes: &'a FacilityPatch,
+    facility: &'a Facility,
+}
+
+#[derive(Serialize)]
+struct LocationPayload<'a> {
+    location: &'a Location,
+}
+
+#[derive(Serialize)]
+struct LocationChangedPayload<'a> {
+    changes: &'a LocationPatch,
+    location: &'a Location,
+}
+
+#[derive(Serialize)]
+struct OutOfServicePayload<'a> {
+    location_id: i64,
+    code: &'a str,
+    period: &'a OutOfService,
+}
+
+#[derive(Serialize)]
+struct ReturnedPayload<'a> {
+    location_id: i64,
+    code: &'a str,
+    ended_period: Option<&'a OutOfService>,
 }
 
 /// The subject name of a facility.
@@ -53,7 +90,7 @@ impl NewEvent {
         at: Timestamp,
         facility: &str,
         subject: String,
-        payload: Value,
+        payload: String,
     ) -> Self {
         Self {
             event_type,
@@ -72,7 +109,7 @@ impl NewEvent {
             at,
             &f.code,
             facility_subject(&f.code),
-            json!({ "facility": to_value(f) }),
+            payload(&FacilityPayload { facility: f }),
         )
     }
 
@@ -83,7 +120,10 @@ impl NewEvent {
             at,
             &after.code,
             facility_subject(&after.code),
-            json!({ "changes": to_value(patch), "facility": to_value(after) }),
+            payload(&FacilityChangedPayload {
+                changes: patch,
+                facility: after,
+            }),
         )
     }
 
@@ -94,7 +134,7 @@ impl NewEvent {
             at,
             &l.facility,
             location_subject(l.id),
-            json!({ "location": to_value(l) }),
+            payload(&LocationPayload { location: l }),
         )
     }
 
@@ -105,7 +145,10 @@ impl NewEvent {
             at,
             &after.facility,
             location_subject(after.id),
-            json!({ "changes": to_value(patch), "location": to_value(after) }),
+            payload(&LocationChangedPayload {
+                changes: patch,
+                location: after,
+            }),
         )
     }
 
@@ -116,7 +159,11 @@ impl NewEvent {
             at,
             &l.facility,
             location_subject(l.id),
-            json!({ "location_id": l.id, "code": l.code, "period": to_value(period) }),
+            payload(&OutOfServicePayload {
+                location_id: l.id,
+                code: &l.code,
+                period,
+            }),
         )
     }
 
@@ -127,7 +174,11 @@ impl NewEvent {
             at,
             &l.facility,
             location_subject(l.id),
-            json!({ "location_id": l.id, "code": l.code, "ended_period": to_value(&ended) }),
+            payload(&ReturnedPayload {
+                location_id: l.id,
+                code: &l.code,
+                ended_period: ended,
+            }),
         )
     }
 }

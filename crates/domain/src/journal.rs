@@ -76,21 +76,58 @@ impl Entry {
     }
 }
 
-/// Computes the hash of an entry's content chained to `prev_hash` (hex).
-pub fn entry_hash(prev_hash: &str, e: &Entry) -> String {
-    hex::encode(hash_bytes(prev_hash, &e.as_ref()))
+const HEX: &[u8; 16] = b"0123456789abcdef";
+
+/// Lower-case hex of a hash, without allocating.
+pub fn hex64(bytes: &[u8; 32]) -> [u8; 64] {
+    let mut out = [0u8; 64];
+    for (i, b) in bytes.iter().enumerate() {
+        out[2 * i] = HEX[usize::from(b >> 4)];
+        out[2 * i + 1] = HEX[usize::from(b & 0x0f)];
+    }
+    out
 }
 
-/// The raw SHA-256 of an entry's content chained to `prev_hash` (hex).
-pub fn hash_bytes(prev_hash: &str, e: &EntryRef<'_>) -> [u8; 32] {
-    let mut h = Sha256::new();
-    let mut prev = [0u8; 32];
-    // A malformed prev_hash hashes as itself, so the link check reports it, not a panic.
-    if hex::decode_to_slice(prev_hash, &mut prev).is_ok() {
-        h.update(prev);
-    } else {
-        h.update(prev_hash.as_bytes());
+/// The bytes of a 64-character hex hash (either case), if it is one.
+pub fn unhex64(text: &str) -> Option<[u8; 32]> {
+    fn nibble(c: u8) -> Option<u8> {
+        match c {
+            b'0'..=b'9' => Some(c - b'0'),
+            b'a'..=b'f' => Some(c - b'a' + 10),
+            b'A'..=b'F' => Some(c - b'A' + 10),
+            _ => None,
+        }
     }
+    let text = text.as_bytes();
+    if text.len() != 64 {
+        return None;
+    }
+    let mut out = [0u8; 32];
+    for (i, pair) in text.chunks_exact(2).enumerate() {
+        out[i] = (nibble(pair[0])? << 4) | nibble(pair[1])?;
+    }
+    Some(out)
+}
+
+/// Lower-case hex text of a hash.
+pub fn to_hex(bytes: &[u8; 32]) -> String {
+    hex64(bytes).iter().map(|&b| char::from(b)).collect()
+}
+
+/// Computes the hash of an entry's content chained to `prev_hash` (hex).
+pub fn entry_hash(prev_hash: &str, e: &Entry) -> String {
+    let prev = unhex64(prev_hash);
+    to_hex(&hash_bytes(
+        prev.as_ref().map_or(prev_hash.as_bytes(), |p| p.as_slice()),
+        &e.as_ref(),
+    ))
+}
+
+/// The raw SHA-256 of an entry's content chained to the previous hash's bytes (a
+/// malformed stored prev_hash is hashed as its text, so the link check reports it).
+pub fn hash_bytes(prev: &[u8], e: &EntryRef<'_>) -> [u8; 32] {
+    let mut h = Sha256::new();
+    h.update(prev);
     h.update(e.seq.to_be_bytes());
     field(&mut h, Some(e.id));
     field(&mut h, Some(e.event_type));
@@ -158,10 +195,12 @@ pub struct Anchor {
 }
 
 /// Checks entries one at a time, in the order the store returns them (by sequence).
+/// Links are compared as text and hashes as bytes: nothing is allocated per entry.
 #[derive(Debug)]
 pub struct ChainVerifier {
     expected_seq: i64,
-    prev_hash: [u8; 32],
+    prev: [u8; 32],
+    prev_hex: [u8; 64],
     verified: u64,
 }
 
@@ -169,16 +208,11 @@ impl Default for ChainVerifier {
     fn default() -> Self {
         Self {
             expected_seq: 1,
-            prev_hash: [0; 32],
+            prev: [0; 32],
+            prev_hex: hex64(&[0; 32]),
             verified: 0,
         }
     }
-}
-
-/// Decodes a stored hex hash; anything else can match no real hash.
-fn decode(hex_hash: &str) -> Option<[u8; 32]> {
-    let mut out = [0u8; 32];
-    hex::decode_to_slice(hex_hash, &mut out).ok().map(|()| out)
 }
 
 impl ChainVerifier {
@@ -194,15 +228,17 @@ impl ChainVerifier {
                 },
             });
         }
-        if decode(e.prev_hash) != Some(self.prev_hash) {
+        if e.prev_hash.as_bytes() != self.prev_hex {
             return Err(fail(ChainBreak::BrokenLink));
         }
-        let computed = hash_bytes(e.prev_hash, e);
-        if decode(e.hash) != Some(computed) {
+        let computed = hash_bytes(&self.prev, e);
+        let computed_hex = hex64(&computed);
+        if e.hash.as_bytes() != computed_hex {
             return Err(fail(ChainBreak::ContentAltered));
         }
         self.expected_seq += 1;
-        self.prev_hash = computed;
+        self.prev = computed;
+        self.prev_hex = computed_hex;
         self.verified += 1;
         Ok(())
     }
@@ -216,7 +252,7 @@ impl ChainVerifier {
     pub fn head(&self) -> Option<Anchor> {
         (self.verified > 0).then(|| Anchor {
             seq: self.expected_seq - 1,
-            hash: hex::encode(self.prev_hash),
+            hash: to_hex(&self.prev),
         })
     }
 }
@@ -314,7 +350,16 @@ mod tests {
             bytes.extend((text.len() as u64).to_be_bytes());
             bytes.extend(text.as_bytes());
         }
-        assert_eq!(e.hash, hex::encode(Sha256::digest(&bytes)));
+        assert_eq!(e.hash, to_hex(&Sha256::digest(&bytes).into()));
+    }
+
+    #[test]
+    fn hex_round_trips() {
+        let bytes: [u8; 32] = std::array::from_fn(|i| (i * 37) as u8);
+        assert_eq!(unhex64(&to_hex(&bytes)), Some(bytes));
+        assert_eq!(unhex64(&to_hex(&bytes).to_uppercase()), Some(bytes));
+        assert_eq!(unhex64("zz"), None);
+        assert_eq!(to_hex(&[0; 32]), GENESIS_HASH);
     }
 
     #[test]

@@ -130,8 +130,9 @@ impl Store {
     pub async fn execute_raw(&self, sql: &str) -> Result<(), StoreError> {
         match &*self.engine {
             Engine::Sqlite(db) => {
-                let conn = db.writer.lock().await;
-                conn.execute_batch(sql)?;
+                let mut w = db.writer.lock().await;
+                w.head = None;
+                w.conn.execute_batch(sql)?;
             }
             Engine::Postgres(pool) => {
                 sqlx::raw_sql(sqlx::AssertSqlSafe(sql.to_owned()))

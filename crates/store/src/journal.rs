@@ -1,6 +1,6 @@
 //! The journal table: appending chained entries and reading them back in order.
 
-use custodia_domain::journal::{Entry, GENESIS_HASH};
+use custodia_domain::journal::{Entry, EntryRef, GENESIS_HASH};
 
 use crate::conn::{Cells, Conn, Val};
 use crate::db::Store;
@@ -27,38 +27,38 @@ const INSERT_MANY_PG: &str = concat!(
      $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[])"
 );
 
-fn params(e: &Entry) -> [Val<'_>; 12] {
+fn params<'a>(e: &EntryRef<'a>) -> [Val<'a>; 12] {
     [
         e.seq.into(),
-        (&e.id).into(),
-        (&e.event_type).into(),
+        e.id.into(),
+        e.event_type.into(),
         e.schema_version.into(),
-        (&e.occurred_at).into(),
-        (&e.recorded_at).into(),
-        (&e.actor).into(),
-        e.facility.as_deref().into(),
-        (&e.subject).into(),
-        (&e.payload).into(),
-        (&e.prev_hash).into(),
-        (&e.hash).into(),
+        e.occurred_at.into(),
+        e.recorded_at.into(),
+        e.actor.into(),
+        e.facility.into(),
+        e.subject.into(),
+        e.payload.into(),
+        e.prev_hash.into(),
+        e.hash.into(),
     ]
 }
 
 /// Inserts already chained entries.
-pub(crate) async fn insert(conn: &mut Conn<'_>, entries: &[Entry]) -> Result<(), StoreError> {
+pub(crate) async fn insert<'e>(
+    conn: &mut Conn<'_>,
+    entries: &[EntryRef<'e>],
+) -> Result<(), StoreError> {
     match conn {
         // In-process SQLite: a cached single-row statement per entry is the fastest way.
-        Conn::Sqlite(c) => {
-            for e in entries {
-                crate::sqlite::execute(c, INSERT_ONE, &params(e))?;
-            }
-        }
+        Conn::Sqlite(c) => crate::sqlite::execute_many(c, INSERT_ONE, entries.iter().map(params))?,
         Conn::Postgres(c) if entries.len() > 1 => {
-            let column = |f: fn(&Entry) -> &str| entries.iter().map(f).collect::<Vec<&str>>();
+            let column =
+                |f: fn(&EntryRef<'e>) -> &'e str| entries.iter().map(f).collect::<Vec<&str>>();
             sqlx::query(INSERT_MANY_PG)
                 .bind(entries.iter().map(|e| e.seq).collect::<Vec<i64>>())
-                .bind(column(|e| &e.id))
-                .bind(column(|e| &e.event_type))
+                .bind(column(|e| e.id))
+                .bind(column(|e| e.event_type))
                 .bind(
                     entries
                         .iter()

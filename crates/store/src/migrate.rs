@@ -84,10 +84,12 @@ impl Store {
         let now = custodia_domain::time::canonical(jiff::Timestamp::now());
         match &*self.engine {
             Engine::Sqlite(db) => {
-                let mut conn = db.writer.lock().await;
-                conn.execute_batch(CREATE_TABLE)?;
-                let tx =
-                    conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+                let mut w = db.writer.lock().await;
+                w.head = None;
+                w.conn.execute_batch(CREATE_TABLE)?;
+                let tx = w
+                    .conn
+                    .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
                 let applied = sqlite_applied(&tx)?;
                 for i in check(&applied, Backend::Sqlite)? {
                     let (version, description, sql) = SQLITE[i];

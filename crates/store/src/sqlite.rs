@@ -18,13 +18,48 @@ use crate::error::StoreError;
 const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 /// Reader connections kept open for reuse.
 const IDLE_READERS: usize = 8;
+/// Page size of new databases.
+const PAGE_SIZE: i64 = 4096;
+/// How often the background thread copies the write-ahead log into the database.
+const CHECKPOINT_EVERY: Duration = Duration::from_millis(100);
+/// WAL pages after which a committing writer checkpoints itself (a safety net: the
+/// background thread normally keeps the log far shorter).
+const WRITER_AUTOCHECKPOINT: i64 = 50_000;
 
 /// An open SQLite database.
 #[derive(Debug)]
 pub(crate) struct Sqlite {
     pub path: PathBuf,
-    pub writer: Arc<tokio::sync::Mutex<Connection>>,
+    pub writer: Arc<tokio::sync::Mutex<Writer>>,
     readers: Mutex<Vec<Connection>>,
+    /// Dropping this stops the checkpoint thread.
+    _checkpointer: std::sync::mpsc::Sender<()>,
+}
+
+/// The process's one write connection, and the journal head it last wrote.
+#[derive(Debug)]
+pub(crate) struct Writer {
+    pub conn: Connection,
+    /// The head after this connection's last append, valid while `PRAGMA data_version`
+    /// still reads `data_version` (no other connection has committed since).
+    pub head: Option<CachedHead>,
+}
+
+/// A journal head remembered between transactions.
+#[derive(Debug, Clone)]
+pub(crate) struct CachedHead {
+    pub data_version: i64,
+    pub seq: i64,
+    pub hash: String,
+}
+
+impl Writer {
+    /// `PRAGMA data_version`: changes when another connection commits.
+    pub fn data_version(&self) -> Result<i64, StoreError> {
+        Ok(self
+            .conn
+            .pragma_query_value(None, "data_version", |r| r.get(0))?)
+    }
 }
 
 /// Opens a connection with Custodia's settings.
@@ -39,6 +74,7 @@ pub(crate) fn open_connection(path: &Path, create: bool) -> Result<Connection, S
     conn.busy_timeout(BUSY_TIMEOUT)?;
     // WAL lets readers work while one writer commits; NORMAL syncs at checkpoints, not at
     // every commit: a power cut may lose the last commits but never corrupts the file.
+    conn.pragma_update(None, "page_size", PAGE_SIZE)?;
     conn.pragma_update(None, "journal_mode", "WAL")?;
     conn.pragma_update(None, "synchronous", "NORMAL")?;
     conn.pragma_update(None, "foreign_keys", "ON")?;
@@ -56,10 +92,16 @@ impl Sqlite {
             std::fs::create_dir_all(dir)?;
         }
         let writer = open_connection(path, create)?;
+        // Commits stay short when checkpoints run beside them instead of inside them.
+        writer.pragma_update(None, "wal_autocheckpoint", WRITER_AUTOCHECKPOINT)?;
         Ok(Self {
             path: path.to_owned(),
-            writer: Arc::new(tokio::sync::Mutex::new(writer)),
+            writer: Arc::new(tokio::sync::Mutex::new(Writer {
+                conn: writer,
+                head: None,
+            })),
             readers: Mutex::new(Vec::new()),
+            _checkpointer: start_checkpointer(path)?,
         })
     }
 
@@ -75,6 +117,25 @@ impl Sqlite {
             db: self.clone(),
         })
     }
+}
+
+/// Starts the thread that checkpoints the write-ahead log in the background, on its own
+/// connection, until the returned sender is dropped.
+fn start_checkpointer(path: &Path) -> Result<std::sync::mpsc::Sender<()>, StoreError> {
+    let conn = open_connection(path, false)?;
+    let (stop, stopped) = std::sync::mpsc::channel::<()>();
+    std::thread::Builder::new()
+        .name("sqlite-checkpoint".into())
+        .spawn(move || {
+            while let Err(std::sync::mpsc::RecvTimeoutError::Timeout) =
+                stopped.recv_timeout(CHECKPOINT_EVERY)
+            {
+                if let Err(e) = conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(())) {
+                    tracing::warn!(error = %e, "background checkpoint failed");
+                }
+            }
+        })?;
+    Ok(stop)
 }
 
 /// A reader connection that returns to the pool when dropped.
@@ -101,6 +162,21 @@ impl Drop for Reader {
             }
         }
     }
+}
+
+/// The SQLite text of one of the store's SQL texts, translated once per process (the
+/// texts are a fixed set of constants, so the cache stays small).
+fn sqlite_text(sql: &'static str) -> &'static str {
+    use std::collections::HashMap;
+    static CACHE: std::sync::OnceLock<Mutex<HashMap<usize, &'static str>>> =
+        std::sync::OnceLock::new();
+    let mut cache = CACHE
+        .get_or_init(Default::default)
+        .lock()
+        .unwrap_or_else(|p| p.into_inner());
+    cache
+        .entry(sql.as_ptr() as usize)
+        .or_insert_with(|| Box::leak(translate(sql).into_boxed_str()))
 }
 
 /// Rewrites PostgreSQL `$N` placeholders as SQLite `?N` (the same index), outside quotes.
@@ -133,10 +209,10 @@ impl ToSql for Val<'_> {
 
 fn prepare<'c>(
     conn: &'c Connection,
-    sql: &str,
+    sql: &'static str,
     params: &[Val<'_>],
 ) -> Result<rusqlite::CachedStatement<'c>, StoreError> {
-    let mut stmt = conn.prepare_cached(&translate(sql))?;
+    let mut stmt = conn.prepare_cached(sqlite_text(sql))?;
     for (i, p) in params.iter().enumerate() {
         stmt.raw_bind_parameter(i + 1, p)?;
     }
@@ -144,15 +220,35 @@ fn prepare<'c>(
 }
 
 /// Runs a statement.
-pub(crate) fn execute(conn: &Connection, sql: &str, params: &[Val<'_>]) -> Result<u64, StoreError> {
+pub(crate) fn execute(
+    conn: &Connection,
+    sql: &'static str,
+    params: &[Val<'_>],
+) -> Result<u64, StoreError> {
     let mut stmt = prepare(conn, sql, params)?;
     Ok(stmt.raw_execute()? as u64)
+}
+
+/// Runs one statement once per parameter set, preparing it once.
+pub(crate) fn execute_many<'p, const N: usize>(
+    conn: &Connection,
+    sql: &'static str,
+    sets: impl Iterator<Item = [Val<'p>; N]>,
+) -> Result<(), StoreError> {
+    let mut stmt = conn.prepare_cached(sqlite_text(sql))?;
+    for params in sets {
+        for (i, p) in params.iter().enumerate() {
+            stmt.raw_bind_parameter(i + 1, p)?;
+        }
+        stmt.raw_execute()?;
+    }
+    Ok(())
 }
 
 /// Runs a query and maps every row.
 pub(crate) fn fetch<T>(
     conn: &Connection,
-    sql: &str,
+    sql: &'static str,
     params: &[Val<'_>],
     map: impl Fn(&dyn Cells) -> Result<T, StoreError>,
 ) -> Result<Vec<T>, StoreError> {

@@ -8,12 +8,13 @@ use jiff::Timestamp;
 use tokio::sync::OwnedMutexGuard;
 
 use custodia_domain::events::NewEvent;
-use custodia_domain::journal::{Entry, entry_hash};
+use custodia_domain::journal::{EntryRef, hash_bytes, hex64, to_hex, unhex64};
 
 use crate::conn::Conn;
 use crate::db::{Backend, Engine, Store};
 use crate::error::StoreError;
 use crate::journal;
+use crate::sqlite::{CachedHead, Writer};
 
 /// How many times a write transaction runs before a conflict is reported.
 const MAX_ATTEMPTS: u32 = 8;
@@ -42,14 +43,16 @@ enum Tx {
 
 /// Rolls back on drop unless committed, so an error or a panic leaves nothing behind.
 struct SqliteTx {
-    conn: OwnedMutexGuard<rusqlite::Connection>,
+    writer: OwnedMutexGuard<Writer>,
+    /// `PRAGMA data_version` when the transaction began.
+    data_version: i64,
     open: bool,
 }
 
 impl Drop for SqliteTx {
     fn drop(&mut self) {
         if self.open {
-            let _ = self.conn.execute_batch("ROLLBACK");
+            let _ = self.writer.conn.execute_batch("ROLLBACK");
         }
     }
 }
@@ -106,9 +109,15 @@ impl Store {
     async fn begin(&self) -> Result<Tx, StoreError> {
         match &*self.engine {
             Engine::Sqlite(db) => {
-                let conn = db.writer.clone().lock_owned().await;
-                conn.execute_batch("BEGIN IMMEDIATE")?;
-                Ok(Tx::Sqlite(SqliteTx { conn, open: true }))
+                let writer = db.writer.clone().lock_owned().await;
+                writer.conn.execute_batch("BEGIN IMMEDIATE")?;
+                let mut tx = SqliteTx {
+                    writer,
+                    data_version: 0,
+                    open: true,
+                };
+                tx.data_version = tx.writer.data_version()?;
+                Ok(Tx::Sqlite(tx))
             }
             Engine::Postgres(pool) => {
                 let mut tx = pool
@@ -129,7 +138,7 @@ impl WriteTx {
     /// The connection inside the transaction, for the store's own queries.
     pub(crate) fn conn(&mut self) -> Conn<'_> {
         match &mut self.tx {
-            Tx::Sqlite(t) => Conn::Sqlite(&mut t.conn),
+            Tx::Sqlite(t) => Conn::Sqlite(&mut t.writer.conn),
             Tx::Postgres(t) => Conn::Postgres(t),
         }
     }
@@ -137,8 +146,15 @@ impl WriteTx {
     async fn commit(self) -> Result<(), StoreError> {
         match self.tx {
             Tx::Sqlite(mut t) => {
-                t.conn.execute_batch("COMMIT")?;
+                t.writer.conn.execute_batch("COMMIT")?;
                 t.open = false;
+                if let Some((seq, hash)) = self.head {
+                    t.writer.head = Some(CachedHead {
+                        data_version: t.data_version,
+                        seq,
+                        hash,
+                    });
+                }
             }
             Tx::Postgres(t) => t.commit().await?,
         }
@@ -162,47 +178,103 @@ impl WriteTx {
         if let Some(head) = &self.head {
             return Ok(head.clone());
         }
+        // SQLite: this process wrote the last entry unless another connection committed since.
+        if let Tx::Sqlite(t) = &self.tx
+            && let Some(cached) = &t.writer.head
+            && cached.data_version == t.data_version
+        {
+            let head = (cached.seq, cached.hash.clone());
+            self.head = Some(head.clone());
+            return Ok(head);
+        }
         let head = journal::head(&mut self.conn()).await?;
         self.head = Some(head.clone());
         Ok(head)
     }
 
-    fn chain(&self, head: &mut (i64, String), event: NewEvent) -> Entry {
-        let mut e = Entry {
-            seq: head.0 + 1,
-            id: uuid::Uuid::now_v7().to_string(),
-            event_type: event.event_type.to_owned(),
-            schema_version: event.schema_version,
-            occurred_at: custodia_domain::time::canonical(event.occurred_at),
-            recorded_at: custodia_domain::time::canonical(Timestamp::now()),
-            actor: self.actor.clone(),
-            facility: event.facility,
-            subject: event.subject,
-            // serde_json's map keeps keys sorted, so this text is canonical.
-            payload: event.payload.to_string(),
-            prev_hash: head.1.clone(),
-            hash: String::new(),
-        };
-        e.hash = entry_hash(&e.prev_hash, &e);
-        *head = (e.seq, e.hash.clone());
-        e
-    }
-
     /// Appends one event to the journal; returns its sequence number.
     pub async fn append(&mut self, event: NewEvent) -> Result<i64, StoreError> {
-        self.append_all(vec![event]).await?;
+        self.append_all(std::slice::from_ref(&event)).await?;
         Ok(self.head.as_ref().map_or(0, |h| h.0))
     }
 
-    /// Appends many events at once (imports, bulk operations).
-    pub async fn append_all(&mut self, events: Vec<NewEvent>) -> Result<(), StoreError> {
-        let mut head = self.head().await?;
-        let entries: Vec<Entry> = events
-            .into_iter()
-            .map(|ev| self.chain(&mut head, ev))
+    /// Appends many events at once (imports, bulk operations). Each entry is chained to
+    /// the one before; all of one call share the transaction's recorded_at.
+    pub async fn append_all(&mut self, events: &[NewEvent]) -> Result<(), StoreError> {
+        let (head_seq, head_hash) = self.head().await?;
+        let recorded_at = custodia_domain::time::canonical(Timestamp::now());
+        let mut prev = unhex64(&head_hash).unwrap_or_default();
+        let mut last_occurred: Option<(Timestamp, String)> = None;
+        let mut rows = Vec::with_capacity(events.len());
+        for (i, event) in events.iter().enumerate() {
+            // Events of one change usually share when they happened: format that once.
+            let occurred_at = match &last_occurred {
+                Some((ts, text)) if *ts == event.occurred_at => text.clone(),
+                _ => custodia_domain::time::canonical(event.occurred_at),
+            };
+            last_occurred = Some((event.occurred_at, occurred_at.clone()));
+            let mut id = [0u8; 36];
+            uuid::Uuid::now_v7().hyphenated().encode_lower(&mut id);
+            let mut row = Chained {
+                seq: head_seq + 1 + i as i64,
+                id,
+                occurred_at,
+                prev_hex: hex64(&prev),
+                hash_hex: [0; 64],
+            };
+            prev = hash_bytes(&prev, &row.entry(event, &recorded_at, &self.actor));
+            row.hash_hex = hex64(&prev);
+            rows.push(row);
+        }
+        let entries: Vec<EntryRef<'_>> = rows
+            .iter()
+            .zip(events)
+            .map(|(row, event)| row.entry(event, &recorded_at, &self.actor))
             .collect();
-        journal::insert(&mut self.conn(), &entries).await?;
-        self.head = Some(head);
+        let mut conn = match &mut self.tx {
+            Tx::Sqlite(t) => Conn::Sqlite(&mut t.writer.conn),
+            Tx::Postgres(t) => Conn::Postgres(t),
+        };
+        journal::insert(&mut conn, &entries).await?;
+        if let Some(last) = rows.last() {
+            self.head = Some((last.seq, to_hex(&prev)));
+        }
         Ok(())
+    }
+}
+
+/// The parts of an entry that chaining adds to an event.
+struct Chained {
+    seq: i64,
+    id: [u8; 36],
+    occurred_at: String,
+    prev_hex: [u8; 64],
+    hash_hex: [u8; 64],
+}
+
+impl Chained {
+    /// The whole entry, borrowing everything.
+    fn entry<'a>(
+        &'a self,
+        event: &'a NewEvent,
+        recorded_at: &'a str,
+        actor: &'a str,
+    ) -> EntryRef<'a> {
+        EntryRef {
+            seq: self.seq,
+            // A hyphenated UUID is ASCII, so this never fails.
+            id: std::str::from_utf8(&self.id).unwrap_or_default(),
+            event_type: event.event_type,
+            schema_version: event.schema_version,
+            occurred_at: &self.occurred_at,
+            recorded_at,
+            actor,
+            facility: event.facility.as_deref(),
+            subject: &event.subject,
+            payload: &event.payload,
+            // Hex digits are ASCII, so these never fail.
+            prev_hash: std::str::from_utf8(&self.prev_hex).unwrap_or_default(),
+            hash: std::str::from_utf8(&self.hash_hex).unwrap_or_default(),
+        }
     }
 }

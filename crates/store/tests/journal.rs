@@ -14,7 +14,7 @@ fn event(n: i64) -> NewEvent {
         occurred_at: jiff::Timestamp::now(),
         facility: (n % 3 == 0).then(|| "CPL-AZ-1".to_owned()),
         subject: format!("thing:{n}"),
-        payload: serde_json::json!({ "n": n, "name": "Martínez" }),
+        payload: serde_json::json!({ "n": n, "name": "Martínez" }).to_string(),
     }
 }
 
@@ -22,8 +22,8 @@ async fn append(store: &Store, from: i64, count: i64) {
     store
         .write("test", |tx| {
             Box::pin(async move {
-                tx.append_all((from..from + count).map(event).collect())
-                    .await
+                let events: Vec<NewEvent> = (from..from + count).map(event).collect();
+                tx.append_all(&events).await
             })
         })
         .await

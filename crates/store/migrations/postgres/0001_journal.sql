@@ -1,7 +1,9 @@
 -- The journal: append-only, hash-chained. Every state change is a row here.
+-- Event ids are UUID v7 made by Custodia; the sequence number is the key. Each extra
+-- index is one more page written per commit, so only lookups the product makes get one.
 CREATE TABLE journal (
     seq            BIGINT PRIMARY KEY,
-    id             TEXT   NOT NULL UNIQUE,
+    id             TEXT   NOT NULL,
     event_type     TEXT   NOT NULL,
     schema_version BIGINT NOT NULL,
     occurred_at    TEXT   NOT NULL,
