@@ -65,19 +65,19 @@ pub(crate) async fn insert<'e>(
                         .map(|e| e.schema_version)
                         .collect::<Vec<i64>>(),
                 )
-                .bind(column(|e| &e.occurred_at))
-                .bind(column(|e| &e.recorded_at))
-                .bind(column(|e| &e.actor))
+                .bind(column(|e| e.occurred_at))
+                .bind(column(|e| e.recorded_at))
+                .bind(column(|e| e.actor))
                 .bind(
                     entries
                         .iter()
-                        .map(|e| e.facility.as_deref())
+                        .map(|e| e.facility)
                         .collect::<Vec<Option<&str>>>(),
                 )
-                .bind(column(|e| &e.subject))
-                .bind(column(|e| &e.payload))
-                .bind(column(|e| &e.prev_hash))
-                .bind(column(|e| &e.hash))
+                .bind(column(|e| e.subject))
+                .bind(column(|e| e.payload))
+                .bind(column(|e| e.prev_hash))
+                .bind(column(|e| e.hash))
                 .execute(&mut **c)
                 .await?;
         }
