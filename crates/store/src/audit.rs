@@ -1,11 +1,17 @@
 //! Walking the whole journal to check its hash chain (`custodia audit verify`).
+//!
+//! The journal is cut into consecutive sequence ranges checked in parallel, one per core;
+//! each range is checked from its first entry's `prev_hash`, and then every join is
+//! checked: a range's first `prev_hash` must be the hash that ends the range before it.
 
 use std::time::{Duration, Instant};
 
 use sqlx::Row;
 use sqlx::postgres::PgRow;
 
-use custodia_domain::journal::{Anchor, BrokenAt, ChainVerifier, EntryRef, check_anchor};
+use custodia_domain::journal::{
+    Anchor, BrokenAt, ChainBreak, ChainVerifier, EntryRef, check_anchor,
+};
 
 use crate::db::{Engine, Store};
 use crate::error::StoreError;
@@ -13,6 +19,8 @@ use crate::journal::SELECT;
 
 /// Entries fetched per page from PostgreSQL.
 const PG_PAGE: i64 = 50_000;
+/// Below this many entries one range is checked (splitting costs more than it saves).
+const PARALLEL_FROM: i64 = 100_000;
 
 /// What a successful verification found.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -36,96 +44,259 @@ pub enum VerifyError {
     Store(#[from] StoreError),
 }
 
-/// The verifier plus what the anchor check needs.
-#[derive(Default)]
-struct Walk {
-    verifier: ChainVerifier,
-    hash_at_anchor: Option<String>,
+/// A sequence range to check: `[from, to]`; the first range also takes anything below 1.
+#[derive(Debug, Clone, Copy)]
+struct Range {
+    from: i64,
+    to: i64,
+    first: bool,
 }
 
-impl Walk {
-    fn push(&mut self, e: &EntryRef<'_>, anchor: Option<&Anchor>) -> Result<(), BrokenAt> {
-        self.verifier.push(e)?;
-        if anchor.is_some_and(|a| a.seq == e.seq) {
-            self.hash_at_anchor = Some(e.hash.to_owned());
+/// What checking one range found.
+#[derive(Debug, Default)]
+struct Piece {
+    /// The `prev_hash` of the range's first entry (unchecked: the join checks it).
+    opening_prev: Option<String>,
+    /// The sequence of its first entry.
+    opening_seq: Option<i64>,
+    verified: u64,
+    head: Option<Anchor>,
+    hash_at_anchor: Option<String>,
+    broken: Option<BrokenAt>,
+}
+
+/// Checks the entries of one range as they stream by.
+struct Walk<'a> {
+    range: Range,
+    anchor: Option<&'a Anchor>,
+    verifier: Option<ChainVerifier>,
+    piece: Piece,
+}
+
+impl<'a> Walk<'a> {
+    fn new(range: Range, anchor: Option<&'a Anchor>) -> Self {
+        Self {
+            range,
+            anchor,
+            verifier: range.first.then(ChainVerifier::default),
+            piece: Piece::default(),
         }
-        Ok(())
     }
 
-    fn finish(
-        self,
-        anchor: Option<&Anchor>,
-        started: Instant,
-    ) -> Result<VerifyReport, VerifyError> {
-        let head = self.verifier.head();
-        if let Some(anchor) = anchor {
-            let last = head.as_ref().map_or(0, |h| h.seq);
-            check_anchor(last, anchor, self.hash_at_anchor.as_deref())?;
+    /// Takes the next entry; false once the range is broken (the rest need not be read).
+    fn push(&mut self, e: &EntryRef<'_>) -> bool {
+        if self.piece.opening_seq.is_none() {
+            self.piece.opening_seq = Some(e.seq);
+            self.piece.opening_prev = Some(e.prev_hash.to_owned());
         }
-        Ok(VerifyReport {
-            verified: self.verifier.verified(),
-            head,
-            elapsed: started.elapsed(),
-        })
+        let verifier = self.verifier.get_or_insert_with(|| {
+            // A first prev_hash that is no hash cannot join anything: the join check fails.
+            ChainVerifier::resume(self.range.from, e.prev_hash).unwrap_or_default()
+        });
+        if let Err(b) = verifier.push(e) {
+            self.piece.broken = Some(b);
+            return false;
+        }
+        if self.anchor.is_some_and(|a| a.seq == e.seq) {
+            self.piece.hash_at_anchor = Some(e.hash.to_owned());
+        }
+        true
     }
+
+    fn finish(mut self) -> Piece {
+        if let Some(v) = &self.verifier {
+            self.piece.verified = v.verified();
+            self.piece.head = v.head();
+        }
+        self.piece
+    }
+}
+
+/// Puts the pieces together in order: the first break, a bad join, or the whole report.
+fn join(
+    pieces: Vec<Piece>,
+    ranges: &[Range],
+    anchor: Option<&Anchor>,
+    started: Instant,
+) -> Result<VerifyReport, VerifyError> {
+    let mut verified = 0;
+    let mut head: Option<Anchor> = None;
+    let mut hash_at_anchor = None;
+    for (piece, range) in pieces.into_iter().zip(ranges) {
+        // A range with no entries joins nothing: the next one must continue the chain.
+        let Some(opening) = piece.opening_seq else {
+            continue;
+        };
+        if !range.first {
+            let last = head.as_ref().map_or(0, |h| h.seq);
+            if opening != last + 1 {
+                return Err(BrokenAt {
+                    seq: opening.min(last + 1),
+                    reason: ChainBreak::SequenceGap {
+                        expected: last + 1,
+                        found: opening,
+                    },
+                }
+                .into());
+            }
+            if piece.opening_prev.as_deref() != head.as_ref().map(|h| h.hash.as_str()) {
+                return Err(BrokenAt {
+                    seq: opening,
+                    reason: ChainBreak::BrokenLink,
+                }
+                .into());
+            }
+        }
+        if let Some(b) = piece.broken {
+            return Err(b.into());
+        }
+        verified += piece.verified;
+        if piece.head.is_some() {
+            head = piece.head;
+        }
+        hash_at_anchor = hash_at_anchor.or(piece.hash_at_anchor);
+    }
+    if let Some(anchor) = anchor {
+        check_anchor(
+            head.as_ref().map_or(0, |h| h.seq),
+            anchor,
+            hash_at_anchor.as_deref(),
+        )?;
+    }
+    Ok(VerifyReport {
+        verified,
+        head,
+        elapsed: started.elapsed(),
+    })
+}
+
+/// Splits `[1, last]` into `parts` consecutive ranges.
+fn ranges(last: i64, parts: usize) -> Vec<Range> {
+    let parts = (parts.max(1) as i64).min(last.max(1));
+    let size = (last + parts - 1) / parts;
+    (0..parts)
+        .map(|i| Range {
+            from: if i == 0 { i64::MIN } else { 1 + i * size },
+            to: if i == parts - 1 { last } else { (i + 1) * size },
+            first: i == 0,
+        })
+        .collect()
 }
 
 impl Store {
-    /// Checks every journal entry in sequence order, reading rows in place (nothing is
-    /// allocated per entry). With an `anchor` (a head recorded earlier, outside the
-    /// database) it also detects entries deleted from the end.
+    /// Checks every journal entry up to the current head, in parallel ranges, reading
+    /// rows in place (nothing is allocated per entry). With an `anchor` (a head recorded
+    /// earlier, outside the database) it also detects entries deleted from the end.
     pub async fn verify_journal(
         &self,
         anchor: Option<&Anchor>,
     ) -> Result<VerifyReport, VerifyError> {
+        self.verify_journal_in_parts(anchor, None).await
+    }
+
+    /// As [`Store::verify_journal`], cut into `parts` ranges (default: one per core for a
+    /// long journal, one for a short one).
+    pub async fn verify_journal_in_parts(
+        &self,
+        anchor: Option<&Anchor>,
+        parts: Option<usize>,
+    ) -> Result<VerifyReport, VerifyError> {
         let started = Instant::now();
-        match &*self.engine {
+        let mut r = self.reader().await?;
+        let last = r
+            .conn()?
+            .fetch("SELECT MAX(seq) FROM journal", &[], |c| c.opt_int(0))
+            .await?
+            .first()
+            .copied()
+            .flatten()
+            .unwrap_or(0);
+        drop(r);
+        let cores = std::thread::available_parallelism()
+            .map_or(1, |n| n.get())
+            .min(8);
+        let parts = parts.unwrap_or(if last >= PARALLEL_FROM { cores } else { 1 });
+        let ranges = ranges(last, parts);
+        let pieces = match &*self.engine {
             Engine::Sqlite(db) => {
                 let path = db.path.clone();
                 let anchor = anchor.cloned();
-                tokio::task::spawn_blocking(move || verify_sqlite(&path, anchor.as_ref(), started))
-                    .await
-                    .map_err(|e| StoreError::Task(e.to_string()))?
+                let todo = ranges.clone();
+                tokio::task::spawn_blocking(move || {
+                    std::thread::scope(|s| {
+                        let handles: Vec<_> = todo
+                            .iter()
+                            .map(|range| {
+                                let (path, anchor) = (&path, anchor.as_ref());
+                                s.spawn(move || sqlite_piece(path, *range, anchor))
+                            })
+                            .collect();
+                        handles
+                            .into_iter()
+                            .map(|h| {
+                                h.join().map_err(|_| {
+                                    StoreError::Task("a verifier thread panicked".into())
+                                })?
+                            })
+                            .collect::<Result<Vec<Piece>, StoreError>>()
+                    })
+                })
+                .await
+                .map_err(|e| StoreError::Task(e.to_string()))??
             }
-            Engine::Postgres(pool) => verify_postgres(pool, anchor, started).await,
-        }
+            Engine::Postgres(pool) => {
+                let tasks: Vec<_> = ranges
+                    .iter()
+                    .map(|range| {
+                        let (pool, range, anchor) = (pool.clone(), *range, anchor.cloned());
+                        tokio::spawn(
+                            async move { postgres_piece(&pool, range, anchor.as_ref()).await },
+                        )
+                    })
+                    .collect();
+                let mut pieces = Vec::with_capacity(tasks.len());
+                for t in tasks {
+                    pieces.push(t.await.map_err(|e| StoreError::Task(e.to_string()))??);
+                }
+                pieces
+            }
+        };
+        join(pieces, &ranges, anchor, started)
     }
 }
 
-fn verify_sqlite(
+fn sqlite_piece(
     path: &std::path::Path,
+    range: Range,
     anchor: Option<&Anchor>,
-    started: Instant,
-) -> Result<VerifyReport, VerifyError> {
+) -> Result<Piece, StoreError> {
     let conn = crate::sqlite::open_connection(path, false)?;
-    let mut stmt = conn
-        .prepare(&format!("{SELECT} ORDER BY seq"))
-        .map_err(StoreError::from)?;
-    let mut rows = stmt.query([]).map_err(StoreError::from)?;
-    let mut walk = Walk::default();
-    while let Some(r) = rows.next().map_err(StoreError::from)? {
+    let mut stmt = conn.prepare(&format!(
+        "{SELECT} WHERE seq BETWEEN ?1 AND ?2 ORDER BY seq"
+    ))?;
+    let mut rows = stmt.query([range.from, range.to])?;
+    let mut walk = Walk::new(range, anchor);
+    while let Some(r) = rows.next()? {
         let text = |i: usize| -> Result<&str, StoreError> { Ok(r.get_ref(i)?.as_str()?) };
         let e = EntryRef {
-            seq: r.get(0).map_err(StoreError::from)?,
+            seq: r.get(0)?,
             id: text(1)?,
             event_type: text(2)?,
-            schema_version: r.get(3).map_err(StoreError::from)?,
+            schema_version: r.get(3)?,
             occurred_at: text(4)?,
             recorded_at: text(5)?,
             actor: text(6)?,
-            facility: r
-                .get_ref(7)
-                .map_err(StoreError::from)?
-                .as_str_or_null()
-                .map_err(StoreError::from)?,
+            facility: r.get_ref(7)?.as_str_or_null()?,
             subject: text(8)?,
             payload: text(9)?,
             prev_hash: text(10)?,
             hash: text(11)?,
         };
-        walk.push(&e, anchor)?;
+        if !walk.push(&e) {
+            break;
+        }
     }
-    walk.finish(anchor, started)
+    Ok(walk.finish())
 }
 
 fn pg_entry(r: &PgRow) -> Result<EntryRef<'_>, sqlx::Error> {
@@ -145,44 +316,31 @@ fn pg_entry(r: &PgRow) -> Result<EntryRef<'_>, sqlx::Error> {
     })
 }
 
-/// Pages are fetched by one task while this one hashes the previous page.
-async fn verify_postgres(
+async fn postgres_piece(
     pool: &sqlx::PgPool,
+    range: Range,
     anchor: Option<&Anchor>,
-    started: Instant,
-) -> Result<VerifyReport, VerifyError> {
-    let (pages, mut incoming) = tokio::sync::mpsc::channel::<Result<Vec<PgRow>, sqlx::Error>>(2);
-    let reader = pool.clone();
-    let fetcher = tokio::spawn(async move {
-        let mut after = 0i64;
-        loop {
-            let page = sqlx::query(sqlx::AssertSqlSafe(format!(
-                "{SELECT} WHERE seq > $1 ORDER BY seq LIMIT $2"
-            )))
-            .bind(after)
-            .bind(PG_PAGE)
-            .fetch_all(&reader)
-            .await;
-            let done = match &page {
-                Ok(rows) => {
-                    if let Some(last) = rows.last() {
-                        after = last.try_get(0).unwrap_or(i64::MAX);
-                    }
-                    (rows.len() as i64) < PG_PAGE
-                }
-                Err(_) => true,
-            };
-            if pages.send(page).await.is_err() || done {
-                return;
+) -> Result<Piece, StoreError> {
+    let mut walk = Walk::new(range, anchor);
+    let mut after = range.from.saturating_sub(1);
+    loop {
+        let page = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "{SELECT} WHERE seq > $1 AND seq <= $2 ORDER BY seq LIMIT $3"
+        )))
+        .bind(after)
+        .bind(range.to)
+        .bind(PG_PAGE)
+        .fetch_all(pool)
+        .await?;
+        for row in &page {
+            let e = pg_entry(row)?;
+            after = e.seq;
+            if !walk.push(&e) {
+                return Ok(walk.finish());
             }
         }
-    });
-    let mut walk = Walk::default();
-    while let Some(page) = incoming.recv().await {
-        for row in page.map_err(StoreError::from)? {
-            walk.push(&pg_entry(&row).map_err(StoreError::from)?, anchor)?;
+        if (page.len() as i64) < PG_PAGE {
+            return Ok(walk.finish());
         }
     }
-    let _ = fetcher.await;
-    walk.finish(anchor, started)
 }

@@ -30,11 +30,21 @@ async fn append(store: &Store, from: i64, count: i64) {
         .expect("append");
 }
 
+/// Where verification finds the chain broken; checked one range at a time and in three
+/// parallel ranges (whose joins then matter), which must agree.
 async fn broken_at(store: &Store) -> (i64, ChainBreak) {
-    match store.verify_journal(None).await {
-        Err(VerifyError::Broken(b)) => (b.seq, b.reason),
-        other => panic!("expected a broken chain, got {other:?}"),
+    let mut found = Vec::new();
+    for parts in [Some(1), Some(3), Some(7)] {
+        match store.verify_journal_in_parts(None, parts).await {
+            Err(VerifyError::Broken(b)) => found.push((b.seq, b.reason)),
+            other => panic!("expected a broken chain in {parts:?} parts, got {other:?}"),
+        }
     }
+    assert!(
+        found.windows(2).all(|w| w[0] == w[1]),
+        "parts disagree: {found:?}"
+    );
+    found.remove(0)
 }
 
 /// Runs SQL with the append-only triggers out of the way, as an attacker with database
@@ -116,6 +126,33 @@ both_backends! {
         append(store, 1, 50).await;
         tamper(store, "DELETE FROM journal WHERE seq = 23").await;
         assert_eq!(broken_at(store).await.0, 23);
+    }
+
+    async fn tampering_at_range_joins_is_found(db) {
+        // With 60 entries in 3 parts the ranges are 1-20, 21-40, 41-60.
+        let store = &db.store;
+        append(store, 1, 60).await;
+        for parts in [1, 2, 3, 4, 60] {
+            let report = store.verify_journal_in_parts(None, Some(parts)).await.unwrap();
+            assert_eq!(report.verified, 60, "{parts} parts");
+            assert_eq!(report.head.unwrap().seq, 60);
+        }
+        tamper(store, "UPDATE journal SET prev_hash = hash WHERE seq = 21").await;
+        assert_eq!(broken_at(store).await, (21, ChainBreak::BrokenLink));
+    }
+
+    async fn the_last_entry_of_a_range_altered_is_found(db) {
+        let store = &db.store;
+        append(store, 1, 60).await;
+        tamper(store, "UPDATE journal SET actor = 'x' WHERE seq = 20").await;
+        assert_eq!(broken_at(store).await, (20, ChainBreak::ContentAltered));
+    }
+
+    async fn a_whole_range_deleted_is_found(db) {
+        let store = &db.store;
+        append(store, 1, 60).await;
+        tamper(store, "DELETE FROM journal WHERE seq BETWEEN 21 AND 40").await;
+        assert_eq!(broken_at(store).await.0, 21);
     }
 
     async fn a_row_inserted_out_of_chain_is_found(db) {
