@@ -323,23 +323,28 @@ async fn postgres_piece(
 ) -> Result<Piece, StoreError> {
     let mut walk = Walk::new(range, anchor);
     let mut after = range.from.saturating_sub(1);
+    // Only a lower bound: with `ORDER BY seq LIMIT` the planner walks the primary key in
+    // order whatever its statistics say (an upper bound invites a sort of the whole range).
     loop {
+        let want = PG_PAGE.min(range.to.saturating_sub(after)).max(1);
         let page = sqlx::query(sqlx::AssertSqlSafe(format!(
-            "{SELECT} WHERE seq > $1 AND seq <= $2 ORDER BY seq LIMIT $3"
+            "{SELECT} WHERE seq > $1 ORDER BY seq LIMIT $2"
         )))
         .bind(after)
-        .bind(range.to)
-        .bind(PG_PAGE)
+        .bind(want)
         .fetch_all(pool)
         .await?;
         for row in &page {
             let e = pg_entry(row)?;
+            if e.seq > range.to {
+                return Ok(walk.finish());
+            }
             after = e.seq;
             if !walk.push(&e) {
                 return Ok(walk.finish());
             }
         }
-        if (page.len() as i64) < PG_PAGE {
+        if (page.len() as i64) < want || after >= range.to {
             return Ok(walk.finish());
         }
     }

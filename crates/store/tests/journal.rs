@@ -90,6 +90,25 @@ both_backends! {
         store.verify_journal(Some(&head)).await.unwrap();
     }
 
+    async fn special_characters_survive_batches(db) {
+        let store = &db.store;
+        let raw = "tab\there\nnew line\r\\ backslash \\N ñ 🙂";
+        let events: Vec<NewEvent> = (1..=3)
+            .map(|n| NewEvent { payload: format!("{raw} {n}"), subject: format!("odd:{raw}"), ..event(n) })
+            .collect();
+        store
+            .write("test", |tx| {
+                let events = events.clone();
+                Box::pin(async move { tx.append_all(&events).await })
+            })
+            .await
+            .unwrap();
+        let stored = store.journal_for_subject(&format!("odd:{raw}"), 0, 10).await.unwrap();
+        assert_eq!(stored.len(), 3);
+        assert_eq!(stored[2].payload, format!("{raw} 3"));
+        store.verify_journal(None).await.unwrap();
+    }
+
     async fn an_empty_journal_verifies(db) {
         let report = db.store.verify_journal(None).await.unwrap();
         assert_eq!(report.verified, 0);
