@@ -12,10 +12,20 @@ pub enum AppError {
     Invalid(#[from] Invalid),
     /// The thing asked about does not exist (or the principal may not know it does).
     #[error("{what} {key} not found")]
-    NotFound { what: &'static str, key: String },
+    NotFound {
+        /// What kind of thing, e.g. `facility`.
+        what: &'static str,
+        /// The key asked for.
+        key: String,
+    },
     /// The change collides with something that exists (e.g. a duplicate code).
     #[error("{message}")]
-    Conflict { code: &'static str, message: String },
+    Conflict {
+        /// A stable machine-readable code, e.g. `duplicate_code`.
+        code: &'static str,
+        /// A human explanation.
+        message: String,
+    },
     /// An import file had bad rows; it imported nothing.
     #[error("import rejected: {} bad row(s)", .0.len())]
     ImportRejected(Vec<RowError>),
@@ -25,6 +35,15 @@ pub enum AppError {
     /// The database failed.
     #[error(transparent)]
     Store(#[from] StoreError),
+}
+
+impl From<custodia_domain::Refused> for AppError {
+    fn from(r: custodia_domain::Refused) -> Self {
+        AppError::Conflict {
+            code: r.code,
+            message: r.message,
+        }
+    }
 }
 
 impl Retryable for AppError {

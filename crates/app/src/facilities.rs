@@ -7,17 +7,36 @@ use serde::Serialize;
 
 use custodia_domain::events::NewEvent;
 use custodia_domain::occupancy::{self, Occupancy};
-use custodia_domain::{Facility, FacilityPatch, Invalid, Location};
+use custodia_domain::{
+    Facility, FacilityKind, FacilityPatch, HoldsAge, HoldsSex, Location, SecurityLevel,
+};
 use custodia_store::Store;
 
 use crate::error::AppError;
 use crate::principal::Principal;
 
-/// A facility with its capacity and occupancy figures now.
+/// A facility with its capacity and occupancy figures now. (Its fields are spelled out
+/// rather than flattened from [`Facility`], whose schema admits no other fields.)
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct FacilityView {
-    #[serde(flatten)]
-    pub facility: Facility,
+    /// Stable code, e.g. `CPL-AZ-1`.
+    pub code: String,
+    /// Official name.
+    pub name: String,
+    /// Kind of institution.
+    pub kind: FacilityKind,
+    /// Province.
+    pub province: String,
+    /// City.
+    pub city: String,
+    /// IANA time zone.
+    pub timezone: String,
+    /// Sexes it may hold.
+    pub holds_sex: HoldsSex,
+    /// Age group it may hold.
+    pub holds_age: HoldsAge,
+    /// Security levels present.
+    pub security_levels: Vec<SecurityLevel>,
     /// Totals over all its locations.
     pub occupancy: Occupancy,
     /// How many locations it has.
@@ -33,10 +52,29 @@ pub(crate) fn occupied_by_location(_tree: &[Location]) -> HashMap<i64, i64> {
 /// Builds the view of a facility from its location tree.
 pub(crate) fn view(facility: Facility, tree: &[Location], now: Timestamp) -> FacilityView {
     let by_location = occupancy::by_location(tree, &occupied_by_location(tree), now);
+    let Facility {
+        code,
+        name,
+        kind,
+        province,
+        city,
+        timezone,
+        holds_sex,
+        holds_age,
+        security_levels,
+    } = facility;
     FacilityView {
+        code,
+        name,
+        kind,
+        province,
+        city,
+        timezone,
+        holds_sex,
+        holds_age,
+        security_levels,
         occupancy: occupancy::facility_total(tree, &by_location),
         location_count: tree.len(),
-        facility,
     }
 }
 
@@ -99,7 +137,7 @@ pub async fn update(
                 let changed = current.patched(&patch);
                 changed.validate()?;
                 let tree = tx.locations_of(&code).await?;
-                still_fits(&changed, &tree)?;
+                changed.admits_locations(&tree)?;
                 if changed != current {
                     tx.update_facility(&changed, &custodia_domain::time::canonical(now))
                         .await?;
@@ -111,29 +149,6 @@ pub async fn update(
         })
         .await?;
     Ok(view(facility, &tree, now))
-}
-
-/// A facility may not narrow what it holds below what its locations already hold.
-fn still_fits(f: &Facility, tree: &[Location]) -> Result<(), Invalid> {
-    let mut c = custodia_domain::validation::Collector::default();
-    for l in tree {
-        c.check(
-            !f.security_levels.contains(&l.security_level),
-            "security_levels",
-            "level_in_use",
-            format!(
-                "location {} has the {} security level",
-                l.code, l.security_level
-            ),
-        );
-        c.check(
-            !f.holds_sex.admits(l.holds_sex),
-            "holds_sex",
-            "sex_in_use",
-            format!("location {} holds {}", l.code, l.holds_sex),
-        );
-    }
-    c.finish()
 }
 
 /// Every facility with its figures.

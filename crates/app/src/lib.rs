@@ -3,6 +3,8 @@
 //! domain crate, and writes the change with its journal entries in one transaction.
 //! The HTTP API, the CLI and the demo loader all call these same functions.
 
+#![warn(missing_docs)]
+
 pub mod error;
 pub mod facilities;
 pub mod history;

@@ -16,6 +16,7 @@ use crate::principal::Principal;
 /// A location with the capacity and occupancy of its whole subtree now.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct LocationView {
+    /// The location itself.
     #[serde(flatten)]
     pub location: Location,
     /// Whether its places can be used now: false while it, or a location it is
@@ -211,11 +212,16 @@ pub async fn take_out_of_service(
             let period = period.clone();
             Box::pin(async move {
                 let (_, mut tree, mut location) = load(tx, id).await?;
-                location.out_of_service = Some(period.clone());
+                let replaced = location.take_out_of_service(period.clone(), now)?;
                 tx.update_location(&location, &custodia_domain::time::canonical(now))
                     .await?;
-                tx.append(NewEvent::location_out_of_service(&location, &period, now))
-                    .await?;
+                tx.append(NewEvent::location_out_of_service(
+                    &location,
+                    &period,
+                    replaced.as_ref(),
+                    now,
+                ))
+                .await?;
                 replace(&mut tree, location);
                 Ok::<_, AppError>(tree)
             })
@@ -235,12 +241,7 @@ pub async fn return_to_service(
         .write(&who.actor, |tx| {
             Box::pin(async move {
                 let (_, mut tree, mut location) = load(tx, id).await?;
-                let Some(ended) = location.out_of_service.take() else {
-                    return Err(AppError::Conflict {
-                        code: "already_in_service",
-                        message: format!("location {} is not out of service", location.code),
-                    });
-                };
+                let ended = location.return_to_service()?;
                 tx.update_location(&location, &custodia_domain::time::canonical(now))
                     .await?;
                 tx.append(NewEvent::location_returned(&location, Some(&ended), now))

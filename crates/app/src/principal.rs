@@ -8,18 +8,15 @@ pub struct Principal {
 }
 
 impl Principal {
-    /// An operator at this machine's command line, named after the OS user.
-    pub fn command_line() -> Self {
-        let user = std::env::var("USER")
-            .or_else(|_| std::env::var("LOGNAME"))
-            .unwrap_or_else(|_| "unknown".to_owned());
+    /// An operator at this machine's command line, named after their OS account.
+    pub fn command_line(os_user: &str) -> Self {
         Self {
-            actor: format!("cli:{user}"),
+            actor: format!("cli:{os_user}"),
         }
     }
 
-    /// A client of the HTTP API on the loopback interface (before user accounts exist,
-    /// the server only listens there).
+    /// A client of the HTTP API on the loopback interface, named by its address (before
+    /// user accounts exist, the server only listens there).
     pub fn loopback_client(peer: &str) -> Self {
         Self {
             actor: format!("local:{peer}"),

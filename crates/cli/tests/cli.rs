@@ -91,6 +91,61 @@ fn serve_refuses_non_loopback_addresses() {
 }
 
 #[test]
+fn audit_never_creates_a_database() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}/typo/nothere.db", dir.path().display());
+    for args in [
+        vec!["audit", "verify", "--db", &url],
+        vec!["audit", "head", "--db", &url],
+    ] {
+        let out = custodia(&args);
+        assert!(!out.status.success(), "{args:?}");
+        assert!(
+            text(&out.stderr).contains("no Custodia database"),
+            "{}",
+            text(&out.stderr)
+        );
+    }
+    assert!(!dir.path().join("typo").exists());
+}
+
+#[test]
+fn a_non_utf8_file_is_rejected_with_its_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("excel.csv");
+    let mut bytes = LOCATIONS_CSV.as_bytes().to_vec();
+    bytes.extend_from_slice(b"CPL-AZ-1,PAB-B,Pabell\xf3n B,,maximum,men,0,0\n");
+    std::fs::write(&path, bytes).unwrap();
+    let url = format!("sqlite://{}/c.db", dir.path().display());
+    let out = custodia(&["facilities", "import", "--db", &url, path.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains("line 6: file encoding"),
+        "{}",
+        text(&out.stderr)
+    );
+}
+
+#[test]
+fn duplicate_csv_columns_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = write(
+        dir.path(),
+        "f.csv",
+        "code,name,kind,province,city,timezone,holds_sex,holds_age,security_levels,kind\n\
+         CPL-A,A,CPL,Azuay,Cuenca,America/Guayaquil,men,adults,medium,CDP\n",
+    );
+    let url = format!("sqlite://{}/c.db", dir.path().display());
+    let out = custodia(&["facilities", "import", "--db", &url, &file]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains("`kind` appears twice"),
+        "{}",
+        text(&out.stderr)
+    );
+}
+
+#[test]
 fn unknown_database_urls_are_refused() {
     let out = custodia(&["migrate", "--db", "mysql://localhost/x"]);
     assert!(!out.status.success());

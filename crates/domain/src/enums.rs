@@ -2,9 +2,13 @@
 //! variants gives serde names, OpenAPI enums, database text and parsing with a clear error.
 
 /// Declares a closed vocabulary whose values are fixed wire names.
+///
+/// The names are taken as `tt`, not `literal`: a `literal` fragment reaches derive macros
+/// wrapped in an invisible group, which utoipa's reading of `#[serde(rename = ...)]`
+/// skips, so the OpenAPI enums would list the Rust variant names instead of the wire names.
 #[macro_export]
 macro_rules! vocabulary {
-    ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident = $text:literal),+ $(,)? }) => {
+    ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident = $text:tt),+ $(,)? }) => {
         $(#[$meta])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord,
                  serde::Serialize, serde::Deserialize, utoipa::ToSchema)]

@@ -23,10 +23,15 @@ pub const LOCATION_RETURNED: &str = "location.returned_to_service";
 /// An event about to be appended: the journal adds sequence, id, actor, recorded_at and hashes.
 #[derive(Debug, Clone, PartialEq)]
 pub struct NewEvent {
+    /// The event type, e.g. `location.added`.
     pub event_type: &'static str,
+    /// Version of this type's payload schema.
     pub schema_version: i64,
+    /// When it happened in the world.
     pub occurred_at: Timestamp,
+    /// The facility concerned, if any.
     pub facility: Option<String>,
+    /// What it is about, e.g. `location:42`.
     pub subject: String,
     /// The payload as JSON text: serialized once, here, and hashed exactly as stored.
     pub payload: String,
@@ -65,6 +70,8 @@ struct OutOfServicePayload<'a> {
     location_id: i64,
     code: &'a str,
     period: &'a OutOfService,
+    /// An earlier period, already ended, that this one replaces.
+    replaced_period: Option<&'a OutOfService>,
 }
 
 #[derive(Serialize)]
@@ -152,8 +159,13 @@ impl NewEvent {
         )
     }
 
-    /// `location.taken_out_of_service`, carrying the period.
-    pub fn location_out_of_service(l: &Location, period: &OutOfService, at: Timestamp) -> Self {
+    /// `location.taken_out_of_service`, carrying the period (and an ended one it replaces).
+    pub fn location_out_of_service(
+        l: &Location,
+        period: &OutOfService,
+        replaced: Option<&OutOfService>,
+        at: Timestamp,
+    ) -> Self {
         Self::new(
             LOCATION_OUT_OF_SERVICE,
             at,
@@ -163,6 +175,7 @@ impl NewEvent {
                 location_id: l.id,
                 code: &l.code,
                 period,
+                replaced_period: replaced,
             }),
         )
     }

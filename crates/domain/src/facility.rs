@@ -24,8 +24,11 @@ vocabulary!(
 vocabulary!(
     /// Which sexes a facility or location may hold (Mandela Rule 11a).
     HoldsSex {
+        /// Men only.
         Men = "men",
+        /// Women only.
         Women = "women",
+        /// Men and women, in separate places.
         Both = "both",
     }
 );
@@ -33,7 +36,9 @@ vocabulary!(
 vocabulary!(
     /// Which age group a facility may hold: adolescents are never held with adults.
     HoldsAge {
+        /// Persons 18 or older.
         Adults = "adults",
+        /// Persons under 18.
         Adolescents = "adolescents",
     }
 );
@@ -41,8 +46,11 @@ vocabulary!(
 vocabulary!(
     /// A security level, as used in Ecuador.
     SecurityLevel {
+        /// Máxima seguridad.
         Maximum = "maximum",
+        /// Mediana seguridad.
         Medium = "medium",
+        /// Mínima seguridad.
         Minimum = "minimum",
     }
 );
@@ -82,13 +90,21 @@ pub struct Facility {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FacilityPatch {
+    /// New official name.
     pub name: Option<String>,
+    /// New kind of institution.
     pub kind: Option<FacilityKind>,
+    /// New province.
     pub province: Option<String>,
+    /// New city.
     pub city: Option<String>,
+    /// New IANA time zone.
     pub timezone: Option<String>,
+    /// New sexes it may hold.
     pub holds_sex: Option<HoldsSex>,
+    /// New age group it may hold.
     pub holds_age: Option<HoldsAge>,
+    /// New security levels present (the whole list).
     pub security_levels: Option<Vec<SecurityLevel>>,
 }
 
@@ -166,6 +182,30 @@ impl Facility {
             f.security_levels = v.clone();
         }
         f
+    }
+
+    /// Checks that the facility still admits every location it has (a change may not
+    /// narrow what it holds below what its locations hold).
+    pub fn admits_locations(&self, tree: &[crate::location::Location]) -> Result<(), Invalid> {
+        let mut c = Collector::default();
+        for l in tree {
+            c.check(
+                !self.security_levels.contains(&l.security_level),
+                "security_levels",
+                "level_in_use",
+                format!(
+                    "location {} has the {} security level",
+                    l.code, l.security_level
+                ),
+            );
+            c.check(
+                !self.holds_sex.admits(l.holds_sex),
+                "holds_sex",
+                "sex_in_use",
+                format!("location {} holds {}", l.code, l.holds_sex),
+            );
+        }
+        c.finish()
     }
 
     /// Security levels as one comma-separated text, in the order given.
@@ -264,6 +304,23 @@ pub(crate) mod tests {
         let f = turi().patched(&p);
         assert_eq!(f.name, "Turi");
         assert_eq!(f.city, "Cuenca");
+    }
+
+    #[test]
+    fn narrowing_must_keep_existing_locations() {
+        let mut f = turi();
+        let tree = vec![crate::location::tests::loc(1, "A", None, 4, 4)];
+        assert_eq!(f.admits_locations(&tree), Ok(()));
+        f.security_levels = vec![SecurityLevel::Medium];
+        f.holds_sex = HoldsSex::Women;
+        let codes: Vec<String> = f
+            .admits_locations(&tree)
+            .unwrap_err()
+            .0
+            .into_iter()
+            .map(|e| e.code)
+            .collect();
+        assert_eq!(codes, ["level_in_use", "sex_in_use"]);
     }
 
     #[test]

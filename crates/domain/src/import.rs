@@ -25,12 +25,19 @@ pub enum ParentRef {
 pub struct LocationRow {
     /// The facility's code.
     pub facility: String,
+    /// Code, unique within the facility.
     pub code: String,
+    /// Name.
     pub name: String,
+    /// Where it sits in the tree.
     pub parent: ParentRef,
+    /// Security level.
     pub security_level: SecurityLevel,
+    /// Sex of the persons it holds.
     pub holds_sex: HoldsSex,
+    /// Official places in the location itself.
     pub design_capacity: i64,
+    /// Places usable now in the location itself.
     pub operational_capacity: i64,
 }
 
@@ -43,8 +50,11 @@ pub struct RowError {
     pub line: u64,
     /// `facility` or `location`.
     pub record: String,
+    /// The field (JSON name or CSV column) at fault.
     pub field: String,
+    /// A stable machine-readable code, e.g. `unknown_parent`.
     pub code: String,
+    /// A human explanation in English.
     pub message: String,
 }
 
@@ -96,7 +106,9 @@ impl std::fmt::Display for RowError {
 /// Where a row is: its file (when several are imported together) and 1-based line.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct At {
+    /// The file, when several are imported together.
     pub file: Option<String>,
+    /// 1-based line number.
     pub line: u64,
 }
 
@@ -128,6 +140,7 @@ pub struct Existing {
 /// Where a planned location's parent is.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum PlannedParent {
+    /// A top-level unit.
     None,
     /// Already stored.
     Stored(i64),
@@ -138,16 +151,22 @@ pub enum PlannedParent {
 /// A planned location, ordered so that parents come before children.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PlannedLocation {
+    /// Where the row was read.
     pub at: At,
+    /// The facility's code.
     pub facility: String,
+    /// The location to create (its parent id is filled in when created).
     pub location: NewLocation,
+    /// Where its parent is.
     pub parent: PlannedParent,
 }
 
 /// An import that passed every check: what to create, in order.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Plan {
+    /// Facilities to create, in file order.
     pub facilities: Vec<Facility>,
+    /// Locations to create, parents before children.
     pub locations: Vec<PlannedLocation>,
 }
 
@@ -385,8 +404,9 @@ enum PlannedParentRef {
     Row(usize),
 }
 
-/// Whether following row `start`'s parent codes leads back to a row already visited
-/// (rows that merely hang below an unresolvable parent are not on a cycle).
+/// Whether following row `start`'s parent codes ever revisits a row: true for rows on a
+/// cycle and for rows below one (neither can be placed); false for rows that hang below
+/// an unresolvable parent, which is reported on its own.
 fn on_cycle(parents: &[Option<PlannedParentRef>], start: usize) -> bool {
     let mut seen = HashSet::new();
     let mut at = start;
@@ -399,7 +419,7 @@ fn on_cycle(parents: &[Option<PlannedParentRef>], start: usize) -> bool {
     false
 }
 
-/// Every facility code and location key referenced, for loading what an import needs.
+/// The codes of the facilities that location rows name, for loading what an import needs.
 pub fn referenced_facilities(rows: &[(At, LocationRow)]) -> HashSet<String> {
     rows.iter().map(|(_, r)| r.facility.clone()).collect()
 }

@@ -42,17 +42,29 @@ pub struct Entry {
 /// so that verifying a long journal allocates nothing per entry.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct EntryRef<'a> {
+    /// Position in the chain.
     pub seq: i64,
+    /// Event id.
     pub id: &'a str,
+    /// Event type.
     pub event_type: &'a str,
+    /// Version of the payload schema.
     pub schema_version: i64,
+    /// When it happened (canonical UTC text).
     pub occurred_at: &'a str,
+    /// When it was recorded (canonical UTC text).
     pub recorded_at: &'a str,
+    /// Who did it.
     pub actor: &'a str,
+    /// The facility concerned, if any.
     pub facility: Option<&'a str>,
+    /// What it is about.
     pub subject: &'a str,
+    /// Canonical JSON payload.
     pub payload: &'a str,
+    /// The previous entry's hash (hex).
     pub prev_hash: &'a str,
+    /// This entry's hash (hex).
     pub hash: &'a str,
 }
 
@@ -158,7 +170,12 @@ pub enum ChainBreak {
     #[error(
         "sequence {found} where {expected} was expected (an entry was deleted, inserted or reordered)"
     )]
-    SequenceGap { expected: i64, found: i64 },
+    SequenceGap {
+        /// The sequence number the chain needed next.
+        expected: i64,
+        /// The one found instead.
+        found: i64,
+    },
     /// The entry does not point at its predecessor's hash.
     #[error(
         "prev_hash does not match the hash of the entry before it (an entry was inserted, deleted or reordered)"
@@ -171,7 +188,12 @@ pub enum ChainBreak {
     #[error(
         "the chain ends at sequence {last} but an anchor at sequence {anchor} was expected (entries were deleted from the end)"
     )]
-    Truncated { last: i64, anchor: i64 },
+    Truncated {
+        /// The last sequence number present.
+        last: i64,
+        /// The anchored sequence number.
+        anchor: i64,
+    },
     /// The entry at the anchor's sequence has another hash than the anchor recorded.
     #[error("the hash at the anchored sequence differs from the anchor")]
     AnchorMismatch,
@@ -190,7 +212,9 @@ pub struct BrokenAt {
 /// A known (sequence, hash) pair recorded outside the database, to detect truncation.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Anchor {
+    /// The anchored sequence number.
     pub seq: i64,
+    /// The hash recorded for it (hex).
     pub hash: String,
 }
 

@@ -3,6 +3,8 @@
 //! Everything here is deterministic and tested directly: validation of facilities and
 //! locations, capacity and occupancy arithmetic, and the journal's hash chain.
 
+#![warn(missing_docs)]
+
 pub mod enums;
 pub mod events;
 pub mod facility;
@@ -19,4 +21,4 @@ pub use facility::{Facility, FacilityKind, FacilityPatch, HoldsAge, HoldsSex, Se
 pub use location::{
     Location, LocationPatch, NewLocation, OutOfService, OutOfServiceReason, OutOfServiceRequest,
 };
-pub use validation::{FieldError, Invalid};
+pub use validation::{FieldError, Invalid, Refused};

@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use crate::facility::{Facility, HoldsSex, SecurityLevel};
 use crate::patch::double_option;
 use crate::text;
-use crate::validation::{Collector, Invalid};
+use crate::validation::{Collector, Invalid, Refused};
 use crate::vocabulary;
 
 /// The largest capacity one location may declare; anything above is a typing error.
@@ -18,11 +18,17 @@ pub const MAX_CAPACITY: i64 = 100_000;
 vocabulary!(
     /// Why a location cannot be used.
     OutOfServiceReason {
+        /// Damaged in a riot.
         RiotDamage = "riot_damage",
+        /// Sealed for security (e.g. after a search or an escape).
         SecuritySealed = "security_sealed",
+        /// Under maintenance or repair.
         Maintenance = "maintenance",
+        /// Not enough staff to run it safely.
         StaffShortage = "staff_shortage",
+        /// Closed for health reasons.
         Sanitary = "sanitary",
+        /// Another reason, given in the note.
         Other = "other",
     }
 );
@@ -47,11 +53,15 @@ pub struct OutOfService {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct OutOfServiceRequest {
+    /// Why.
     pub reason: OutOfServiceReason,
+    /// From when (RFC 3339); now when absent.
     #[schema(value_type = Option<String>, format = DateTime)]
     pub since: Option<Timestamp>,
+    /// Until when, if known (RFC 3339).
     #[schema(value_type = Option<String>, format = DateTime)]
     pub until: Option<Timestamp>,
+    /// Free-text detail.
     pub note: Option<String>,
 }
 
@@ -101,7 +111,9 @@ pub struct NewLocation {
     pub name: String,
     /// The enclosing location, or null for a top-level unit.
     pub parent_id: Option<i64>,
+    /// Security level.
     pub security_level: SecurityLevel,
+    /// Sex of the persons it holds (`both` only where it has no places of its own).
     pub holds_sex: HoldsSex,
     /// Official places in this location itself (not counting sub-locations).
     pub design_capacity: i64,
@@ -116,12 +128,19 @@ pub struct Location {
     pub id: i64,
     /// The facility's code.
     pub facility: String,
+    /// Code, unique within the facility.
     pub code: String,
+    /// Name.
     pub name: String,
+    /// The enclosing location, or null for a top-level unit.
     pub parent_id: Option<i64>,
+    /// Security level.
     pub security_level: SecurityLevel,
+    /// Sex of the persons it holds.
     pub holds_sex: HoldsSex,
+    /// Official places in the location itself.
     pub design_capacity: i64,
+    /// Places usable now in the location itself.
     pub operational_capacity: i64,
     /// The current or planned out-of-service period, if any.
     pub out_of_service: Option<OutOfService>,
@@ -131,14 +150,21 @@ pub struct Location {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct LocationPatch {
+    /// New code.
     pub code: Option<String>,
+    /// New name.
     pub name: Option<String>,
+    /// New enclosing location; null makes it a top-level unit.
     #[serde(default, deserialize_with = "double_option")]
     #[schema(value_type = Option<i64>)]
     pub parent_id: Option<Option<i64>>,
+    /// New security level.
     pub security_level: Option<SecurityLevel>,
+    /// New sex of the persons it holds.
     pub holds_sex: Option<HoldsSex>,
+    /// New official places.
     pub design_capacity: Option<i64>,
+    /// New usable places.
     pub operational_capacity: Option<i64>,
 }
 
@@ -167,7 +193,7 @@ impl NewLocation {
         }
         c.check(
             self.holds_sex == HoldsSex::Both
-                && self.design_capacity + self.operational_capacity > 0,
+                && (self.design_capacity > 0 || self.operational_capacity > 0),
             "holds_sex",
             "mixed_sex_places",
             "a location with places of its own holds men or women, never both (Mandela Rule 11a)",
@@ -239,6 +265,40 @@ impl Location {
             design_capacity: self.design_capacity,
             operational_capacity: self.operational_capacity,
         }
+    }
+
+    /// Puts it out of service for `period`. Refused while another period is current or
+    /// planned (end that one first); a period that has already ended is replaced and
+    /// returned, so the change can record it.
+    pub fn take_out_of_service(
+        &mut self,
+        period: OutOfService,
+        now: Timestamp,
+    ) -> Result<Option<OutOfService>, Refused> {
+        period.validate().map_err(|e| Refused {
+            code: "invalid_period",
+            message: e.to_string(),
+        })?;
+        if let Some(existing) = &self.out_of_service
+            && existing.until.is_none_or(|until| until > now)
+        {
+            return Err(Refused {
+                code: "already_out_of_service",
+                message: format!(
+                    "location {} already has an out-of-service period ({} since {}); return it to service first",
+                    self.code, existing.reason, existing.since
+                ),
+            });
+        }
+        Ok(self.out_of_service.replace(period))
+    }
+
+    /// Ends its out-of-service period and returns it; refused when it has none.
+    pub fn return_to_service(&mut self) -> Result<OutOfService, Refused> {
+        self.out_of_service.take().ok_or_else(|| Refused {
+            code: "already_in_service",
+            message: format!("location {} is not out of service", self.code),
+        })
     }
 
     /// Whether this location itself is out of service at `at`.
@@ -493,6 +553,62 @@ pub(crate) mod tests {
         let closed = out_of_service_ids(&tree, "2023-09-01T00:00:00Z".parse().unwrap());
         assert_eq!(closed, HashSet::from([2, 3]));
         assert!(out_of_service_ids(&tree, "2023-08-01T00:00:00Z".parse().unwrap()).is_empty());
+    }
+
+    #[test]
+    fn a_second_period_is_refused_until_the_first_ends() {
+        let at = |t: &str| -> Timestamp { t.parse().unwrap() };
+        let period = |since: &str, until: Option<&str>| OutOfService {
+            reason: OutOfServiceReason::Maintenance,
+            since: at(since),
+            until: until.map(at),
+            note: None,
+        };
+        let now = at("2023-09-01T00:00:00Z");
+        let mut l = loc(1, "A", None, 4, 4);
+        assert_eq!(
+            l.take_out_of_service(period("2023-08-30T00:00:00Z", None), now),
+            Ok(None)
+        );
+        let refused = l
+            .take_out_of_service(period("2023-09-01T00:00:00Z", None), now)
+            .unwrap_err();
+        assert_eq!(refused.code, "already_out_of_service");
+        // A planned period blocks too; an ended one is replaced and handed back.
+        l.out_of_service = Some(period("2023-09-10T00:00:00Z", Some("2023-09-12T00:00:00Z")));
+        assert!(
+            l.take_out_of_service(period("2023-09-02T00:00:00Z", None), now)
+                .is_err()
+        );
+        l.out_of_service = Some(period("2023-08-01T00:00:00Z", Some("2023-08-05T00:00:00Z")));
+        let replaced = l
+            .take_out_of_service(period("2023-09-02T00:00:00Z", None), now)
+            .unwrap();
+        assert_eq!(replaced.unwrap().since, at("2023-08-01T00:00:00Z"));
+        assert!(l.return_to_service().is_ok());
+        assert_eq!(
+            l.return_to_service().unwrap_err().code,
+            "already_in_service"
+        );
+        let backwards = period("2023-09-02T00:00:00Z", Some("2023-09-01T00:00:00Z"));
+        assert_eq!(
+            l.take_out_of_service(backwards, now).unwrap_err().code,
+            "invalid_period"
+        );
+    }
+
+    #[test]
+    fn huge_capacities_are_errors_not_overflows() {
+        let mut n = loc(0, "C1", None, i64::MAX, i64::MAX).as_new();
+        n.holds_sex = HoldsSex::Both;
+        assert_eq!(
+            codes(n.validate_fields()),
+            [
+                "capacity_too_large",
+                "capacity_too_large",
+                "mixed_sex_places"
+            ]
+        );
     }
 
     #[test]

@@ -19,25 +19,39 @@ pub struct Occupancy {
     pub usable: i64,
     /// Persons held.
     pub occupied: i64,
-    /// Usable places left (never negative).
+    /// Usable places left, counted place by place: an overcrowded cell does not use up
+    /// the free places of the cell next to it.
     pub free: i64,
-    /// Persons held beyond the usable places (overcrowding).
+    /// Persons held beyond the usable places, counted place by place (overcrowding).
     pub over_capacity: i64,
     /// occupied ÷ design capacity (1.0 = full); null when there are no official places.
     pub occupancy_rate: Option<f64>,
 }
 
 impl Occupancy {
+    /// The figures of one location's own places.
+    fn own(design: i64, operational: i64, usable: i64, occupied: i64) -> Self {
+        Occupancy {
+            design_capacity: design,
+            operational_capacity: operational,
+            usable,
+            occupied,
+            free: (usable - occupied).max(0),
+            over_capacity: (occupied - usable).max(0),
+            occupancy_rate: None,
+        }
+    }
+
     fn add(&mut self, other: &Occupancy) {
         self.design_capacity += other.design_capacity;
         self.operational_capacity += other.operational_capacity;
         self.usable += other.usable;
         self.occupied += other.occupied;
+        self.free += other.free;
+        self.over_capacity += other.over_capacity;
     }
 
     fn finish(mut self) -> Self {
-        self.free = (self.usable - self.occupied).max(0);
-        self.over_capacity = (self.occupied - self.usable).max(0);
         self.occupancy_rate =
             (self.design_capacity > 0).then(|| self.occupied as f64 / self.design_capacity as f64);
         self
@@ -72,13 +86,12 @@ pub fn by_location(
             stack.extend(kids.iter().map(|&k| (k, out, false)));
             continue;
         }
-        let mut own = Occupancy {
-            design_capacity: l.design_capacity,
-            operational_capacity: l.operational_capacity,
-            usable: if out { 0 } else { l.operational_capacity },
-            occupied: occupied.get(&l.id).copied().unwrap_or(0),
-            ..Occupancy::default()
-        };
+        let mut own = Occupancy::own(
+            l.design_capacity,
+            l.operational_capacity,
+            if out { 0 } else { l.operational_capacity },
+            occupied.get(&l.id).copied().unwrap_or(0),
+        );
         for k in kids {
             if let Some(child) = totals.get(&tree[*k].id) {
                 own.add(child);
@@ -143,11 +156,19 @@ mod tests {
         assert_eq!(t[&1].design_capacity, 18);
         assert_eq!(t[&1].usable, 10);
         assert_eq!(t[&1].occupied, 17);
+        assert_eq!(
+            t[&1].over_capacity, 7,
+            "5 in the closed block, 2 over in A-2"
+        );
         let total = facility_total(&tree, &t);
         assert_eq!(total.design_capacity, 38);
         assert_eq!(total.usable, 30);
         assert_eq!(total.occupied, 27);
-        assert_eq!(total.free, 3);
+        assert_eq!(
+            total.free, 10,
+            "B's 10 free places stay free despite A's overcrowding"
+        );
+        assert_eq!(total.over_capacity, 7);
         assert_eq!(total.occupancy_rate, Some(27.0 / 38.0));
     }
 

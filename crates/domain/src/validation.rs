@@ -70,3 +70,14 @@ impl Collector {
         }
     }
 }
+
+/// A change refused because of the state things are in, not the shape of the input
+/// (e.g. putting out of service a location that already is).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{message}")]
+pub struct Refused {
+    /// A stable machine-readable code, e.g. `already_out_of_service`.
+    pub code: &'static str,
+    /// A human explanation in English.
+    pub message: String,
+}

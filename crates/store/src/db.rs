@@ -125,8 +125,9 @@ impl Store {
         }
     }
 
-    /// Runs SQL directly, bypassing the domain: for tests and tools that must tamper with
-    /// or inspect the database (never used by use cases).
+    /// Runs SQL directly, bypassing the domain: for tests that must tamper with the
+    /// database. Only in builds with the `test-support` feature.
+    #[cfg(feature = "test-support")]
     pub async fn execute_raw(&self, sql: &str) -> Result<(), StoreError> {
         match &*self.engine {
             Engine::Sqlite(db) => {

@@ -74,6 +74,16 @@ impl StoreError {
         self.is_journal_seq_conflict()
     }
 
+    /// The database could not be reached or gave no connection in time.
+    pub fn is_unavailable(&self) -> bool {
+        matches!(
+            self,
+            StoreError::Postgres(
+                sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_)
+            )
+        )
+    }
+
     /// A unique constraint refused a row.
     pub fn is_unique_violation(&self) -> bool {
         self.pg_code().as_deref() == Some(UNIQUE_VIOLATION)

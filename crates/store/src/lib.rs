@@ -5,6 +5,8 @@
 //! tables and appends the journal entries explaining the change, retried a bounded number
 //! of times when the database reports a conflict with a concurrent writer.
 
+#![warn(missing_docs)]
+
 pub mod audit;
 mod conn;
 mod db;

@@ -5,6 +5,8 @@
 //! database in it. A watcher stops the cluster and deletes its folder when the test
 //! binary exits. SQLite: each test gets a file in a temporary folder.
 
+#![warn(missing_docs)]
+
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -26,7 +28,9 @@ pub struct TestDb {
 /// Which backend a test runs on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
+    /// A SQLite file in a temporary folder.
     Sqlite,
+    /// A fresh database in this test binary's PostgreSQL cluster.
     Postgres,
 }
 
@@ -130,15 +134,24 @@ pub fn postgres_bin_dir() -> PathBuf {
     if let Ok(dir) = std::env::var("CUSTODIA_PG_BIN") {
         return PathBuf::from(dir);
     }
-    let mut found: Vec<PathBuf> = std::fs::read_dir("/usr/lib/postgresql")
+    // The newest installed major version (numerically: 16 is newer than 9.6).
+    let mut found: Vec<(Vec<u32>, PathBuf)> = std::fs::read_dir("/usr/lib/postgresql")
         .into_iter()
         .flatten()
         .flatten()
-        .map(|e| e.path().join("bin"))
-        .filter(|p| p.join("initdb").exists())
+        .filter(|e| e.path().join("bin/initdb").exists())
+        .map(|e| {
+            let version = e
+                .file_name()
+                .to_string_lossy()
+                .split('.')
+                .map(|n| n.parse().unwrap_or(0))
+                .collect();
+            (version, e.path().join("bin"))
+        })
         .collect();
     found.sort();
-    found.pop().expect(
+    found.pop().map(|(_, bin)| bin).expect(
         "PostgreSQL server binaries not found under /usr/lib/postgresql: install the `postgresql` package (.ci/run does)",
     )
 }
@@ -169,7 +182,8 @@ fn as_postgres_user(script: &str) -> Command {
         c.args(["-c", script]);
         c
     };
-    cmd.stdin(Stdio::null());
+    // A folder the postgres user can enter: the test's own may be closed to it.
+    cmd.stdin(Stdio::null()).current_dir("/");
     cmd
 }
 
@@ -178,7 +192,7 @@ fn start_cluster() -> Cluster {
     // Not a TempDir: the watcher, not this process, removes it after the binary exits.
     let dir = tempfile::Builder::new()
         .prefix("custodia-pg-")
-        .tempdir()
+        .tempdir_in("/tmp")
         .expect("temporary folder")
         .keep();
     make_accessible(&dir);

@@ -2,6 +2,8 @@
 //! health and readiness probes, problem+json errors, request ids and request logs.
 //! Handlers are thin: extract, call a use case from `custodia-app`, render.
 
+#![warn(missing_docs)]
+
 mod api;
 mod extract;
 mod middleware;
@@ -28,23 +30,39 @@ pub struct AppState {
 
 /// The OpenAPI document of the whole API.
 pub fn openapi() -> utoipa::openapi::OpenApi {
-    api::router().split_for_parts().1
+    parts().1
+}
+
+fn parts() -> (Router<AppState>, utoipa::openapi::OpenApi) {
+    let (router, mut doc) = api::router().split_for_parts();
+    api::add_common_responses(&mut doc);
+    (router, doc)
 }
 
 /// Builds the application: every route, with its middleware.
 pub fn app(store: Store) -> Router {
-    let (api, doc) = api::router().split_for_parts();
+    let (api, doc) = parts();
     let openapi = Arc::new(doc.to_pretty_json().unwrap_or_else(|_| "{}".to_owned()));
     let state = AppState { store, openapi };
     middleware::wrap(api.with_state(state))
 }
 
-/// Serves the application on `listener` until `shutdown` completes.
+/// Serves the application on `listener` until `shutdown` completes. Until user
+/// accounts exist, a listener on anything but a loopback address is refused.
 pub async fn serve(
     listener: tokio::net::TcpListener,
     store: Store,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
+    let addr = listener.local_addr()?;
+    if !addr.ip().is_loopback() {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::PermissionDenied,
+            format!(
+                "refusing to serve on {addr}: until access control exists, only loopback addresses"
+            ),
+        ));
+    }
     axum::serve(
         listener,
         app(store).into_make_service_with_connect_info::<SocketAddr>(),

@@ -11,6 +11,8 @@ use axum::http::{HeaderName, HeaderValue, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 
+use tower_http::catch_panic::CatchPanicLayer;
+
 use crate::problem::{PROBLEM_JSON, Problem};
 
 /// The header carrying the request id, both ways.
@@ -20,7 +22,35 @@ pub static REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 pub fn wrap(router: Router) -> Router {
     router
         .layer(DefaultBodyLimit::max(crate::BODY_LIMIT))
+        .layer(CatchPanicLayer::custom(|_| {
+            Problem::new(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "internal",
+                "internal error; the request id identifies it in the logs",
+            )
+            .into_response()
+        }))
         .layer(middleware::from_fn(around))
+}
+
+/// Until user accounts exist the server answers only requests addressed to this
+/// machine by a loopback name, so that a web page the operator visits cannot reach it
+/// through a name that resolves to 127.0.0.1 (DNS rebinding).
+fn host_allowed(req: &Request) -> bool {
+    let Some(host) = req.headers().get(header::HOST) else {
+        return true;
+    };
+    let Ok(host) = host.to_str() else {
+        return false;
+    };
+    let name = match host.strip_prefix('[') {
+        Some(v6) => v6.split(']').next().unwrap_or(""),
+        None => host.split(':').next().unwrap_or(""),
+    };
+    matches!(
+        name.to_ascii_lowercase().as_str(),
+        "localhost" | "127.0.0.1" | "::1"
+    )
 }
 
 /// A caller's id is kept when it is short and plain; otherwise a new one is made.
@@ -48,21 +78,28 @@ async fn around(req: Request, next: Next) -> Response {
         .get::<ConnectInfo<SocketAddr>>()
         .map(|c| c.0.ip().to_string())
         .unwrap_or_default();
-    let response = next.run(req).await;
+    let response = if host_allowed(&req) {
+        next.run(req).await
+    } else {
+        Problem::new(
+            StatusCode::MISDIRECTED_REQUEST,
+            "host_not_allowed",
+            "address this server as localhost, 127.0.0.1 or [::1]",
+        )
+        .into_response()
+    };
     let mut response = as_problem(response, &id).await;
     if let Ok(value) = HeaderValue::from_str(&id) {
         response.headers_mut().insert(REQUEST_ID.clone(), value);
     }
-    tracing::info!(
-        target: "custodia::http",
-        request_id = %id,
-        %method,
-        path,
-        status = response.status().as_u16(),
-        millis = started.elapsed().as_secs_f64() * 1000.0,
-        peer,
-        "request"
-    );
+    let status = response.status().as_u16();
+    let millis = started.elapsed().as_secs_f64() * 1000.0;
+    // Probes come every few seconds: they would drown the requests people make.
+    if path == "/healthz" || path == "/readyz" {
+        tracing::debug!(target: "custodia::http", request_id = %id, %method, path, status, millis, peer, "request");
+    } else {
+        tracing::info!(target: "custodia::http", request_id = %id, %method, path, status, millis, peer, "request");
+    }
     response
 }
 

@@ -107,11 +107,11 @@ impl From<AppError> for ApiError {
             }
             AppError::Store(e) => {
                 tracing::error!(error = %e, "storage failure");
-                if e.is_retryable() {
+                if e.is_retryable() || e.is_unavailable() {
                     Problem::new(
                         StatusCode::SERVICE_UNAVAILABLE,
                         "conflict_retry",
-                        "too many concurrent changes; try again",
+                        "the database is busy or unreachable; try again",
                     )
                 } else {
                     Problem::new(

@@ -54,7 +54,7 @@ pub async fn run(command: AuditCommand) -> anyhow::Result<ExitCode> {
     match command {
         AuditCommand::Verify { db, anchor } => {
             let anchor = anchor.as_deref().map(parse_anchor).transpose()?;
-            let store = super::open(&db).await?;
+            let store = super::open_existing(&db).await?;
             match store.verify_journal(anchor.as_ref()).await {
                 Ok(report) => {
                     let secs = report.elapsed.as_secs_f64();
@@ -83,7 +83,7 @@ pub async fn run(command: AuditCommand) -> anyhow::Result<ExitCode> {
             }
         }
         AuditCommand::Head { db } => {
-            let store = super::open(&db).await?;
+            let store = super::open_existing(&db).await?;
             let (seq, hash) = store.journal_head().await?;
             println!("{seq}:{hash}");
             Ok(ExitCode::SUCCESS)

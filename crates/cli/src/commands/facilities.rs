@@ -5,7 +5,7 @@ use std::process::ExitCode;
 use anyhow::Context;
 use clap::Subcommand;
 
-use custodia_app::{AppError, Principal};
+use custodia_app::AppError;
 
 use crate::DbArgs;
 
@@ -38,18 +38,38 @@ pub enum FacilitiesCommand {
     },
 }
 
+/// Prints every problem of a rejected import; exit status 2.
+fn rejected(rows: Vec<custodia_domain::import::RowError>) -> ExitCode {
+    eprintln!(
+        "import rejected: {} problem(s); nothing was imported",
+        rows.len()
+    );
+    for row in rows {
+        eprintln!("  {row}");
+    }
+    ExitCode::from(2)
+}
+
 /// Runs a facilities subcommand.
 pub async fn run(command: FacilitiesCommand) -> anyhow::Result<ExitCode> {
     match command {
         FacilitiesCommand::Import { db, files } => {
             let mut texts = Vec::new();
+            let mut undecodable = Vec::new();
             for path in &files {
-                let text = std::fs::read_to_string(path)
+                let bytes = std::fs::read(path)
                     .with_context(|| format!("cannot read {}", path.display()))?;
-                texts.push((path.display().to_string(), text));
+                let name = path.display().to_string();
+                match custodia_app::import::decode(&name, bytes) {
+                    Ok(text) => texts.push((name, text)),
+                    Err(e) => undecodable.push(e),
+                }
+            }
+            if !undecodable.is_empty() {
+                return Ok(rejected(undecodable));
             }
             let store = super::open(&db).await?;
-            match custodia_app::import::import(&store, &Principal::command_line(), &texts).await {
+            match custodia_app::import::import(&store, &super::operator(), &texts).await {
                 Ok(summary) => {
                     println!(
                         "imported {} facilities and {} locations",
@@ -72,29 +92,32 @@ pub async fn run(command: FacilitiesCommand) -> anyhow::Result<ExitCode> {
         }
         FacilitiesCommand::List { db, json } => {
             let store = super::open(&db).await?;
-            let views = custodia_app::facilities::list(&store, &Principal::command_line()).await?;
+            let views = custodia_app::facilities::list(&store, &super::operator()).await?;
+            let mut out = String::new();
             if json {
-                println!("{}", serde_json::to_string_pretty(&views)?);
+                out = serde_json::to_string_pretty(&views)?;
+                out.push('\n');
             } else {
-                println!(
-                    "{:<12} {:<5} {:<14} {:>8} {:>8} {:>8} {:>8}",
+                out.push_str(&format!(
+                    "{:<12} {:<5} {:<14} {:>8} {:>8} {:>8} {:>8}\n",
                     "CODE", "KIND", "CITY", "DESIGN", "USABLE", "HELD", "RATE"
-                );
+                ));
                 for v in views {
                     let o = v.occupancy;
-                    println!(
-                        "{:<12} {:<5} {:<14} {:>8} {:>8} {:>8} {:>8}",
-                        v.facility.code,
-                        v.facility.kind.as_str(),
-                        v.facility.city,
+                    out.push_str(&format!(
+                        "{:<12} {:<5} {:<14} {:>8} {:>8} {:>8} {:>8}\n",
+                        v.code,
+                        v.kind.as_str(),
+                        v.city,
                         o.design_capacity,
                         o.usable,
                         o.occupied,
                         o.occupancy_rate
                             .map_or("-".to_owned(), |r| format!("{:.0}%", r * 100.0))
-                    );
+                    ));
                 }
             }
+            super::print(&out)?;
             Ok(ExitCode::SUCCESS)
         }
     }

@@ -15,11 +15,26 @@ pub struct ServeArgs {
     db: DbArgs,
     /// Address to listen on. Until user accounts and access control exist, only loopback
     /// addresses (127.0.0.1, [::1]) are accepted. Port 0 picks a free port.
-    #[arg(long, env = "CUSTODIA_LISTEN", default_value = "127.0.0.1:8080")]
+    #[arg(long, env = "CUSTODIA_LISTEN", default_value = "127.0.0.1:8080", value_parser = parse_listen)]
     listen: SocketAddr,
     /// Load the reference facilities first when the database has none.
     #[arg(long)]
     seed: bool,
+}
+
+/// Reads HOST:PORT, where HOST is an address or a name such as `localhost`.
+fn parse_listen(text: &str) -> Result<SocketAddr, String> {
+    use std::net::ToSocketAddrs;
+    let addrs: Vec<SocketAddr> = text
+        .to_socket_addrs()
+        .map_err(|e| format!("`{text}` is not HOST:PORT (e.g. 127.0.0.1:8080): {e}"))?
+        .collect();
+    addrs
+        .iter()
+        .find(|a| a.is_ipv4())
+        .or(addrs.first())
+        .copied()
+        .ok_or_else(|| format!("`{text}` names no address"))
 }
 
 /// Runs the server until SIGINT or SIGTERM.

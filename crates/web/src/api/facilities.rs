@@ -38,7 +38,7 @@ pub async fn create(
     ApiJson(facility): ApiJson<Facility>,
 ) -> Result<impl IntoResponse, ApiError> {
     let view = facilities::register(&s.store, &who, facility).await?;
-    let location = format!("/api/v1/facilities/{}", view.facility.code);
+    let location = format!("/api/v1/facilities/{}", view.code);
     Ok((
         StatusCode::CREATED,
         [(header::LOCATION, location)],

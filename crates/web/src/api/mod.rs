@@ -1,5 +1,6 @@
 //! The routes of the JSON API and the OpenAPI document built from them.
 
+mod common;
 mod facilities;
 mod health;
 mod locations;
@@ -33,6 +34,8 @@ use crate::problem::ApiError;
 )]
 struct ApiDoc;
 
+pub use common::add_to as add_common_responses;
+
 /// Every route, each registered with its OpenAPI operation.
 pub fn router() -> OpenApiRouter<AppState> {
     let v1 = OpenApiRouter::new()
@@ -62,7 +65,7 @@ impl<S: Send + Sync> FromRequestParts<S> for Caller {
         let peer = parts
             .extensions
             .get::<ConnectInfo<SocketAddr>>()
-            .map(|c| c.0.to_string())
+            .map(|c| c.0.ip().to_string())
             .unwrap_or_else(|| "in-process".to_owned());
         Ok(Caller(Principal::loopback_client(&peer)))
     }
