@@ -95,18 +95,7 @@ pub async fn add(
                     return Err(duplicate(facility, &new.code));
                 }
                 // Validate as if it were stored, with a placeholder id no stored row has.
-                let mut candidate = Location {
-                    id: 0,
-                    facility: facility.to_owned(),
-                    code: new.code.clone(),
-                    name: new.name.clone(),
-                    parent_id: new.parent_id,
-                    security_level: new.security_level,
-                    holds_sex: new.holds_sex,
-                    design_capacity: new.design_capacity,
-                    operational_capacity: new.operational_capacity,
-                    out_of_service: None,
-                };
+                let mut candidate = new.stored(0, facility);
                 validate_change(&f, &tree, &candidate)?;
                 candidate.id = tx
                     .insert_location(facility, &new, &custodia_domain::time::canonical(now))

@@ -169,6 +169,22 @@ pub struct LocationPatch {
 }
 
 impl NewLocation {
+    /// The location as stored under `id` in `facility`, in service.
+    pub fn stored(&self, id: i64, facility: &str) -> Location {
+        Location {
+            id,
+            facility: facility.to_owned(),
+            code: self.code.clone(),
+            name: self.name.clone(),
+            parent_id: self.parent_id,
+            security_level: self.security_level,
+            holds_sex: self.holds_sex,
+            design_capacity: self.design_capacity,
+            operational_capacity: self.operational_capacity,
+            out_of_service: None,
+        }
+    }
+
     /// Checks the rules a location must satisfy on its own.
     pub fn validate_fields(&self) -> Result<(), Invalid> {
         let mut c = Collector::default();

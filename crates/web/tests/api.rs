@@ -747,6 +747,210 @@ both_backends! {
         }
     }
 
+    // OpenAPI: real responses, successes and problems, match the schemas the document
+    // gives for their operation, status and content type.
+    async fn responses_match_openapi(db) {
+        let s = Server::start(&db.store).await;
+        let r = s.get("/api/v1/openapi.json").await;
+        assert_eq!(r.status, StatusCode::OK);
+        let mut c = Contract::new(r.body.clone());
+        c.check("get", "/api/v1/openapi.json", &r);
+
+        // Every documented response, of every operation, declares the request id header.
+        for (path, item) in c.doc["paths"].as_object().expect("paths") {
+            for (method, op) in item.as_object().expect("path item") {
+                if !OPERATIONS.contains(&method.as_str()) {
+                    continue;
+                }
+                let responses = op["responses"].as_object().expect("responses");
+                assert!(!responses.is_empty(), "{method} {path} documents no response");
+                // A path parameter is one the path names; every other one is optional.
+                for p in op["parameters"].as_array().into_iter().flatten() {
+                    let name = p["name"].as_str().expect("parameter name");
+                    match p["in"].as_str() {
+                        Some("path") => assert!(
+                            path.contains(&format!("{{{name}}}")),
+                            "{method} {path}: `{name}` is documented in the path: {p}"
+                        ),
+                        Some("query") => assert_ne!(p["required"], true, "{method} {path}: {p}"),
+                        other => panic!("{method} {path}: `{name}` in {other:?}"),
+                    }
+                }
+                for (status, response) in responses {
+                    let header = &response["headers"]["x-request-id"];
+                    assert!(
+                        header.is_object(),
+                        "{method} {path} {status} does not declare x-request-id: {response}"
+                    );
+                    assert_eq!(header["schema"]["type"], "string", "{method} {path} {status}");
+                }
+            }
+        }
+
+        let h = s.get("/healthz").await;
+        c.check("get", "/healthz", &h);
+        let ready = s.get("/readyz").await;
+        assert_eq!(ready.status, StatusCode::OK, "{}", ready.body);
+        c.check("get", "/readyz", &ready);
+
+        // Facilities.
+        let facilities = "/api/v1/facilities";
+        let one = "/api/v1/facilities/{code}";
+        let created = c.call(&s, Method::POST, facilities, &[], Some(facility(TURI))).await;
+        assert_eq!(created.status, StatusCode::CREATED, "{}", created.body);
+        let mut adolescents = facility("CAI-PI-1");
+        adolescents["kind"] = json!("CAI");
+        adolescents["holds_sex"] = json!("both");
+        adolescents["holds_age"] = json!("adolescents");
+        adolescents["security_levels"] = json!(["minimum"]);
+        let cai = c.call(&s, Method::POST, facilities, &[], Some(adolescents)).await;
+        assert_eq!(cai.status, StatusCode::CREATED, "{}", cai.body);
+        let list = c.call(&s, Method::GET, facilities, &[], None).await;
+        assert_eq!(list.body.as_array().map(Vec::len), Some(2), "{}", list.body);
+        let got = c.call(&s, Method::GET, one, &[TURI], None).await;
+        assert_eq!(got.status, StatusCode::OK, "{}", got.body);
+        let patch = json!({"name": "Turi", "security_levels": ["maximum", "medium", "minimum"]});
+        let changed = c.call(&s, Method::PATCH, one, &[TURI], Some(patch)).await;
+        assert_eq!(changed.status, StatusCode::OK, "{}", changed.body);
+
+        // A location tree, one location out of service and back, and changes.
+        let locations = "/api/v1/facilities/{code}/locations";
+        let loc = "/api/v1/locations/{id}";
+        let mut ids = Vec::new();
+        let tree = [("PAB-A", None, 0), ("PAB-A-B1", Some(0), 0), ("PAB-A-B1-C1", Some(1), 4)];
+        for (code, parent, design) in tree {
+            let parent = parent.map(|i: usize| ids[i]);
+            let body = location(code, parent, design, design);
+            let r = c.call(&s, Method::POST, locations, &[TURI], Some(body)).await;
+            assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+            ids.push(r.body["id"].as_i64().expect("id"));
+        }
+        let (pav, block, cell) = (ids[0].to_string(), ids[1].to_string(), ids[2].to_string());
+        let listed = c.call(&s, Method::GET, locations, &[TURI], None).await;
+        assert_eq!(listed.body.as_array().map(Vec::len), Some(3), "{}", listed.body);
+        let patch = json!({"name": "Celda 1", "holds_sex": "men", "operational_capacity": 6});
+        let changed = c.call(&s, Method::PATCH, loc, &[&cell], Some(patch)).await;
+        assert_eq!(changed.status, StatusCode::OK, "{}", changed.body);
+        let to_top = json!({"parent_id": null, "security_level": "medium"});
+        let moved = c.call(&s, Method::PATCH, loc, &[&block], Some(to_top)).await;
+        assert_eq!(moved.status, StatusCode::OK, "{}", moved.body);
+        assert_eq!(moved.body["parent_id"], Value::Null);
+
+        let out_of_service = "/api/v1/locations/{id}/out-of-service";
+        let period = json!({
+            "reason": "riot_damage",
+            "since": "2024-03-01T00:00:00Z",
+            "until": "2099-03-01T00:00:00Z",
+            "note": "roof",
+        });
+        let out = c.call(&s, Method::POST, out_of_service, &[&block], Some(period)).await;
+        assert_eq!(out.status, StatusCode::OK, "{}", out.body);
+        assert_eq!(out.body["out_of_service"]["note"], "roof");
+        let open_ended = json!({"reason": "maintenance"});
+        let out = c.call(&s, Method::POST, out_of_service, &[&pav], Some(open_ended)).await;
+        assert_eq!(out.status, StatusCode::OK, "{}", out.body);
+        assert_eq!(out.body["in_service"], false);
+        // The cell is inside an out-of-service block: a location with a null period but
+        // not in service.
+        let inside = c.call(&s, Method::GET, loc, &[&cell], None).await;
+        assert_eq!(inside.body["in_service"], false, "{}", inside.body);
+        let listed = c.call(&s, Method::GET, locations, &[TURI], None).await;
+        assert_eq!(listed.status, StatusCode::OK, "{}", listed.body);
+        let returned = "/api/v1/locations/{id}/return-to-service";
+        let back = c.call(&s, Method::POST, returned, &[&block], None).await;
+        assert_eq!(back.status, StatusCode::OK, "{}", back.body);
+        assert_eq!(back.body["out_of_service"], Value::Null);
+
+        let history = c
+            .call(&s, Method::GET, "/api/v1/locations/{id}/history", &[&block], None)
+            .await;
+        assert_eq!(event_types(&history.body).len(), 4, "{}", history.body);
+        let history = c
+            .call(&s, Method::GET, "/api/v1/facilities/{code}/history?limit=5", &[TURI], None)
+            .await;
+        assert_eq!(
+            event_types(&history.body),
+            ["facility.registered", "facility.changed"],
+            "{}",
+            history.body
+        );
+
+        // Problems: each against the Problem schema of its documented status.
+        let missing = c.call(&s, Method::GET, one, &["NOPE-1"], None).await;
+        assert_problem(&missing, 404, "not_found");
+        let missing = c.call(&s, Method::GET, loc, &["abc"], None).await;
+        assert_problem(&missing, 404, "not_found");
+        let missing = c.call(&s, Method::POST, returned, &["999999"], None).await;
+        assert_problem(&missing, 404, "not_found");
+        let dup = c.call(&s, Method::POST, facilities, &[], Some(facility(TURI))).await;
+        assert_problem(&dup, 409, "duplicate_code");
+        let again = c.call(&s, Method::POST, returned, &[&block], None).await;
+        assert_problem(&again, 409, "already_in_service");
+        let negative = location("PAB-Z", None, -1, 0);
+        let invalid = c.call(&s, Method::POST, locations, &[TURI], Some(negative)).await;
+        assert_problem(&invalid, 422, "invalid_input");
+        assert!(has_error(&invalid, "design_capacity", "negative_capacity"), "{}", invalid.body);
+        // The cell is below the block: the block cannot move into it.
+        let cycle = json!({"parent_id": ids[2]});
+        let invalid = c.call(&s, Method::PATCH, loc, &[&block], Some(cycle)).await;
+        assert_problem(&invalid, 422, "invalid_input");
+        assert!(has_error(&invalid, "parent_id", "cycle"), "{}", invalid.body);
+        let mut unknown = facility("CPL-AZ-9");
+        unknown["warden"] = json!("x");
+        let invalid = c.call(&s, Method::POST, facilities, &[], Some(unknown)).await;
+        assert_problem(&invalid, 422, "invalid_body");
+        let bad_query = c
+            .call(&s, Method::GET, "/api/v1/locations/{id}/history?limit=many", &[&cell], None)
+            .await;
+        assert_problem(&bad_query, 400, "bad_query");
+        let json_type = Some("application/json");
+        let turi = one.replace("{code}", TURI);
+        let malformed = s.raw(Method::PATCH, &turi, json_type, b"{\"name\":".to_vec()).await;
+        assert_problem(&malformed, 400, "malformed_json");
+        c.check("patch", one, &malformed);
+        let turi_locations = locations.replace("{code}", TURI);
+        let untyped = s.raw(Method::POST, &turi_locations, None, b"{}".to_vec()).await;
+        assert_problem(&untyped, 415, "unsupported_media_type");
+        c.check("post", locations, &untyped);
+        let mut huge = facility("CPL-AZ-8").to_string().into_bytes();
+        huge.resize(custodia_web::BODY_LIMIT + 1, b' ');
+        let too_large = s.raw(Method::POST, facilities, json_type, huge).await;
+        assert_problem(&too_large, 413, "body_too_large");
+        c.check("post", facilities, &too_large);
+        let foreign = s
+            .send(s.client.get(s.url("/api/v1/facilities")).header("host", "evil.example"))
+            .await;
+        assert_problem(&foreign, 421, "host_not_allowed");
+        c.check("get", facilities, &foreign);
+
+        // Not ready: a database without migrations.
+        let bare = custodia_testkit::fresh_unmigrated(kind_of(&db.store)).await;
+        let unready = Server::start(&bare.store).await;
+        let not_ready = unready.get("/readyz").await;
+        assert_problem(&not_ready, 503, "not_ready");
+        c.check("get", "/readyz", &not_ready);
+
+        // Every documented operation was checked with a success, and the problems above
+        // covered these statuses.
+        let mut unchecked = Vec::new();
+        for (path, item) in c.doc["paths"].as_object().expect("paths") {
+            for method in item.as_object().expect("path item").keys() {
+                let ok = c
+                    .checked
+                    .iter()
+                    .any(|(m, p, status)| m == method && p == path && *status < 300);
+                if OPERATIONS.contains(&method.as_str()) && !ok {
+                    unchecked.push(format!("{method} {path}"));
+                }
+            }
+        }
+        assert!(unchecked.is_empty(), "no success checked for {unchecked:?}");
+        let statuses: BTreeSet<u16> = c.checked.iter().map(|(_, _, status)| *status).collect();
+        for status in [400, 404, 409, 413, 415, 421, 422, 503] {
+            assert!(statuses.contains(&status), "no {status} checked: {statuses:?}");
+        }
+    }
+
     // Concurrency: twenty clients add the same location code at once.
     async fn concurrent_duplicates(db) {
         let s = Server::start(&db.store).await;
@@ -830,4 +1034,410 @@ fn collect_refs<'a>(v: &'a Value, out: &mut Vec<&'a str>) {
         Value::Array(items) => items.iter().for_each(|i| collect_refs(i, out)),
         _ => {}
     }
+}
+
+/// The methods an OpenAPI path item names operations by.
+const OPERATIONS: [&str; 5] = ["get", "post", "put", "patch", "delete"];
+
+/// The OpenAPI document, and the (method, path, status) triples checked against it.
+struct Contract {
+    doc: Value,
+    checked: BTreeSet<(String, String, u16)>,
+}
+
+impl Contract {
+    fn new(doc: Value) -> Contract {
+        Contract {
+            doc,
+            checked: BTreeSet::new(),
+        }
+    }
+
+    /// The operation documented for a method and a path template (query string ignored).
+    fn operation(&self, method: &str, template: &str) -> &Value {
+        let path = template.split('?').next().unwrap_or(template);
+        let op = &self.doc["paths"][path][method];
+        assert!(op.is_object(), "{method} {path} is not documented");
+        op
+    }
+
+    /// Sends a request to `template` with its `{…}` parameters replaced, in order, by
+    /// `args`; checks the response, and, when the server accepted it, the request body
+    /// against the documented request schema.
+    async fn call(
+        &mut self,
+        s: &Server,
+        method: Method,
+        template: &str,
+        args: &[&str],
+        body: Option<Value>,
+    ) -> Reply {
+        let mut concrete = String::new();
+        let mut rest = template;
+        let mut args = args.iter();
+        while let Some(open) = rest.find('{') {
+            let close = rest[open..].find('}').expect("closing brace") + open;
+            concrete.push_str(&rest[..open]);
+            concrete.push_str(args.next().expect("an argument for each parameter"));
+            rest = &rest[close + 1..];
+        }
+        concrete.push_str(rest);
+        assert!(args.next().is_none(), "too many arguments for {template}");
+        let mut req = s.client.request(method.clone(), s.url(&concrete));
+        if let Some(body) = &body {
+            req = req.json(body);
+        }
+        let r = s.send(req).await;
+        let method = method.as_str().to_ascii_lowercase();
+        self.check(&method, template, &r);
+        if let (true, Some(body)) = (r.status.is_success(), &body) {
+            let op = self.operation(&method, template);
+            let schema = &op["requestBody"]["content"]["application/json"]["schema"];
+            assert!(
+                schema.is_object(),
+                "{method} {template}: no request body documented"
+            );
+            if let Err(e) = Schemas::of(&self.doc).check(schema, body, "$") {
+                panic!("{method} {template}: the accepted request breaks its schema: {e}\n{body}");
+            }
+        }
+        r
+    }
+
+    /// Checks one response against the document: its status is documented for this
+    /// operation, with the request id header and this content type, and the body matches
+    /// that content's schema (problems: the Problem schema).
+    fn check(&mut self, method: &str, template: &str, r: &Reply) {
+        let op = self.operation(method, template);
+        let path = template.split('?').next().unwrap_or(template);
+        let status = r.status.as_u16();
+        let what = format!("{method} {path} {status}");
+        let documented = &op["responses"][status.to_string()];
+        assert!(
+            documented.is_object(),
+            "{what} is not documented: {}",
+            r.body
+        );
+        assert!(
+            documented["headers"]["x-request-id"].is_object(),
+            "{what} does not declare x-request-id"
+        );
+        assert!(
+            !r.header("x-request-id").is_empty(),
+            "{what}: empty x-request-id"
+        );
+        let content_type = r.header("content-type");
+        let media = &documented["content"][content_type];
+        assert!(
+            media.is_object(),
+            "{what}: content type {content_type} is not documented: {documented}"
+        );
+        let schema = &media["schema"];
+        if status >= 400 {
+            assert_eq!(content_type, PROBLEM_JSON, "{what}");
+            assert_eq!(
+                schema,
+                &json!({"$ref": "#/components/schemas/Problem"}),
+                "{what}"
+            );
+        }
+        if !schema.is_null()
+            && let Err(e) = Schemas::of(&self.doc).check(schema, &r.body, "$")
+        {
+            panic!(
+                "{what}: the response does not match its schema: {e}\nbody: {}",
+                r.body
+            );
+        }
+        self.checked
+            .insert((method.to_owned(), path.to_owned(), status));
+    }
+}
+
+/// A JSON-Schema checker for what utoipa emits: `$ref` to `#/components/schemas/…`,
+/// `allOf`, `oneOf`, `anyOf`, `type` (one name or a list), `enum`, `const`, `properties`,
+/// `required`, `additionalProperties`, `items`, `minimum` and `maximum`; `format` and
+/// the other annotations are ignored, and any other keyword is refused, so that nothing
+/// passes by being skipped.
+struct Schemas<'a> {
+    components: &'a serde_json::Map<String, Value>,
+}
+
+impl<'a> Schemas<'a> {
+    fn of(doc: &'a Value) -> Schemas<'a> {
+        Schemas {
+            components: doc["components"]["schemas"]
+                .as_object()
+                .expect("components.schemas"),
+        }
+    }
+
+    /// Checks `value`, found at the JSON path `at`, against `schema`; the error names the
+    /// path of the first mismatch.
+    fn check(&self, schema: &Value, value: &Value, at: &str) -> Result<(), String> {
+        let schema = match schema {
+            Value::Bool(true) => return Ok(()),
+            Value::Bool(false) => return Err(format!("{at}: no value is allowed here")),
+            Value::Object(schema) => schema,
+            other => panic!("not a schema at {at}: {other}"),
+        };
+        for keyword in schema.keys() {
+            assert!(
+                KEYWORDS.contains(&keyword.as_str()) || ANNOTATIONS.contains(&keyword.as_str()),
+                "the checker does not support `{keyword}` (schema for {at})"
+            );
+        }
+        if let Some(reference) = schema.get("$ref") {
+            let reference = reference.as_str().expect("$ref is a string");
+            let name = reference
+                .strip_prefix("#/components/schemas/")
+                .unwrap_or_else(|| panic!("unsupported $ref {reference}"));
+            let target = self
+                .components
+                .get(name)
+                .unwrap_or_else(|| panic!("$ref {reference} does not resolve"));
+            self.check(target, value, at)?;
+        }
+        if let Some(all) = schema.get("allOf") {
+            for branch in all.as_array().expect("allOf is a list") {
+                self.check(branch, value, at)?;
+            }
+        }
+        for keyword in ["oneOf", "anyOf"] {
+            let Some(branches) = schema.get(keyword) else {
+                continue;
+            };
+            let results: Vec<Result<(), String>> = branches
+                .as_array()
+                .unwrap_or_else(|| panic!("{keyword} is a list"))
+                .iter()
+                .map(|branch| self.check(branch, value, at))
+                .collect();
+            let matched = results.iter().filter(|r| r.is_ok()).count();
+            if matched == 0 {
+                let why: Vec<String> = results.into_iter().filter_map(Result::err).collect();
+                return Err(format!(
+                    "{at}: matches no branch of {keyword} ({})",
+                    why.join("; ")
+                ));
+            }
+            if keyword == "oneOf" && matched > 1 {
+                return Err(format!(
+                    "{at}: matches {matched} branches of oneOf, not one"
+                ));
+            }
+        }
+        if let Some(types) = schema.get("type") {
+            let types: Vec<&str> = match types {
+                Value::String(t) => vec![t.as_str()],
+                Value::Array(ts) => ts
+                    .iter()
+                    .map(|t| t.as_str().expect("a type name"))
+                    .collect(),
+                other => panic!("bad type {other} at {at}"),
+            };
+            if !types.iter().any(|t| has_type(t, value)) {
+                return Err(format!(
+                    "{at}: expected {}, found {value}",
+                    types.join(" or ")
+                ));
+            }
+        }
+        if let Some(allowed) = schema.get("enum") {
+            let allowed = allowed.as_array().expect("enum is a list");
+            if !allowed.contains(value) {
+                return Err(format!(
+                    "{at}: {value} is not one of {}",
+                    Value::from(allowed.clone())
+                ));
+            }
+        }
+        if let Some(constant) = schema.get("const")
+            && constant != value
+        {
+            return Err(format!("{at}: {value} is not {constant}"));
+        }
+        for (keyword, below) in [("minimum", false), ("maximum", true)] {
+            if let (Some(limit), Some(n)) = (schema.get(keyword), value.as_f64()) {
+                let limit = limit.as_f64().expect("a numeric limit");
+                if (below && n > limit) || (!below && n < limit) {
+                    return Err(format!("{at}: {value} is outside the {keyword} {limit}"));
+                }
+            }
+        }
+        if let Value::Object(object) = value {
+            let empty = serde_json::Map::new();
+            let properties = match schema.get("properties") {
+                Some(p) => p.as_object().expect("properties is an object"),
+                None => &empty,
+            };
+            for name in schema
+                .get("required")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+            {
+                let name = name.as_str().expect("a required name");
+                if !object.contains_key(name) {
+                    return Err(format!("{at}: required property `{name}` is missing"));
+                }
+            }
+            for (name, property) in properties {
+                if let Some(v) = object.get(name) {
+                    self.check(property, v, &member(at, name))?;
+                }
+            }
+            if let Some(additional) = schema.get("additionalProperties") {
+                for (name, v) in object {
+                    if !properties.contains_key(name) {
+                        match additional {
+                            Value::Bool(false) => {
+                                return Err(format!(
+                                    "{}: property not allowed by the schema",
+                                    member(at, name)
+                                ));
+                            }
+                            other => self.check(other, v, &member(at, name))?,
+                        }
+                    }
+                }
+            }
+        }
+        if let (Some(items), Value::Array(values)) = (schema.get("items"), value) {
+            for (i, v) in values.iter().enumerate() {
+                self.check(items, v, &format!("{at}[{i}]"))?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The keywords the checker checks.
+const KEYWORDS: [&str; 13] = [
+    "$ref",
+    "allOf",
+    "oneOf",
+    "anyOf",
+    "type",
+    "enum",
+    "const",
+    "properties",
+    "required",
+    "additionalProperties",
+    "items",
+    "minimum",
+    "maximum",
+];
+
+/// Keywords that say nothing about validity here (`format` is not checked).
+const ANNOTATIONS: [&str; 8] = [
+    "description",
+    "format",
+    "title",
+    "example",
+    "examples",
+    "default",
+    "deprecated",
+    "readOnly",
+];
+
+/// Whether a JSON value is of a JSON-Schema type.
+fn has_type(name: &str, value: &Value) -> bool {
+    match name {
+        "null" => value.is_null(),
+        "boolean" => value.is_boolean(),
+        "string" => value.is_string(),
+        "array" => value.is_array(),
+        "object" => value.is_object(),
+        "number" => value.is_number(),
+        "integer" => {
+            value.is_i64() || value.is_u64() || value.as_f64().is_some_and(|n| n.fract() == 0.0)
+        }
+        other => panic!("unknown type `{other}`"),
+    }
+}
+
+/// The JSON path of an object member.
+fn member(at: &str, name: &str) -> String {
+    if !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+        format!("{at}.{name}")
+    } else {
+        format!("{at}[{}]", Value::from(name))
+    }
+}
+
+/// The checker can fail, and says where.
+#[test]
+fn schema_checker_reports_the_first_mismatch() {
+    let doc = json!({"components": {"schemas": {
+        "Point": {
+            "type": "object",
+            "required": ["x"],
+            "properties": {
+                "x": {"type": "integer", "minimum": 0},
+                "label": {"type": ["string", "null"]},
+                "kind": {"oneOf": [{"$ref": "#/components/schemas/Kind"}, {"type": "null"}]},
+            },
+            "additionalProperties": false,
+        },
+        "Kind": {"type": "string", "enum": ["a", "b"]},
+        "Tagged": {"allOf": [
+            {"$ref": "#/components/schemas/Point"},
+            {"type": "object", "required": ["tag"], "properties": {"tag": {"type": "boolean"}}},
+        ]},
+    }}});
+    let schemas = Schemas::of(&doc);
+    let points = json!({"type": "array", "items": {"$ref": "#/components/schemas/Point"}});
+    let check = |schema: &Value, value: Value| schemas.check(schema, &value, "$");
+
+    let good = json!([{"x": 1}, {"x": 2, "label": null, "kind": "a"}, {"x": 0, "label": "p"}]);
+    assert_eq!(check(&points, good), Ok(()));
+
+    let failures = [
+        (
+            json!([{"x": 1}, {"x": 2, "y": 3}]),
+            "$[1].y: property not allowed by the schema",
+        ),
+        (
+            json!([{"x": 1}, {"label": "p"}]),
+            "$[1]: required property `x` is missing",
+        ),
+        (json!([{"x": 1.5}]), "$[0].x: expected integer, found 1.5"),
+        (json!([{"x": -1}]), "$[0].x: -1 is outside the minimum 0"),
+        (
+            json!([{"x": 1, "label": 7}]),
+            "$[0].label: expected string or null, found 7",
+        ),
+        (json!({"x": 1}), "$: expected array, found {\"x\":1}"),
+    ];
+    for (value, expected) in failures {
+        assert_eq!(
+            check(&points, value.clone()),
+            Err(expected.to_owned()),
+            "{value}"
+        );
+    }
+    let kind = check(&points, json!([{"x": 1, "kind": "c"}])).expect_err("an unknown kind");
+    assert!(
+        kind.starts_with("$[0].kind: matches no branch of oneOf"),
+        "{kind}"
+    );
+    assert!(
+        kind.contains("$[0].kind: \"c\" is not one of [\"a\",\"b\"]"),
+        "{kind}"
+    );
+
+    let tagged = json!({"$ref": "#/components/schemas/Tagged"});
+    assert_eq!(
+        check(&tagged, json!({"x": 1, "tag": true})),
+        Err("$.tag: property not allowed by the schema".to_owned()),
+        "allOf with a branch that admits no other properties"
+    );
+    assert_eq!(
+        check(
+            &json!({"allOf": [{"type": "object", "required": ["tag"]}]}),
+            json!({})
+        ),
+        Err("$: required property `tag` is missing".to_owned())
+    );
 }

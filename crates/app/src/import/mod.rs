@@ -14,9 +14,9 @@ mod json;
 use jiff::Timestamp;
 use serde::Serialize;
 
+use custodia_domain::Facility;
 use custodia_domain::events::NewEvent;
 use custodia_domain::import::{self, At, Existing, LocationRow, PlannedParent, RowError};
-use custodia_domain::{Facility, Location};
 use custodia_store::Store;
 
 use crate::error::AppError;
@@ -42,11 +42,11 @@ pub struct Rows {
 
 /// Decodes a file's bytes as UTF-8 (a byte-order mark is dropped); the error names the
 /// line of the first byte that is not UTF-8.
-pub fn decode(name: &str, bytes: Vec<u8>) -> Result<String, RowError> {
+pub fn decode(name: &str, bytes: Vec<u8>) -> Result<String, Vec<RowError>> {
     String::from_utf8(bytes).map_err(|e| {
         let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
         let line = valid.iter().filter(|&&b| b == b'\n').count() as u64 + 1;
-        RowError {
+        vec![RowError {
             file: Some(name.to_owned()),
             ..RowError::new(
                 line,
@@ -55,7 +55,7 @@ pub fn decode(name: &str, bytes: Vec<u8>) -> Result<String, RowError> {
                 "not_utf8",
                 "the file is not UTF-8 text: save it as UTF-8 (CSV UTF-8 in spreadsheet programs)",
             )
-        }
+        }]
     })
 }
 
@@ -144,19 +144,10 @@ pub async fn import(
                     };
                     let id = tx.insert_location(&planned.facility, &new, &stamp).await?;
                     ids.push(id);
-                    let stored = Location {
-                        id,
-                        facility: planned.facility.clone(),
-                        code: new.code,
-                        name: new.name,
-                        parent_id: new.parent_id,
-                        security_level: new.security_level,
-                        holds_sex: new.holds_sex,
-                        design_capacity: new.design_capacity,
-                        operational_capacity: new.operational_capacity,
-                        out_of_service: None,
-                    };
-                    events.push(NewEvent::location_added(&stored, now));
+                    events.push(NewEvent::location_added(
+                        &new.stored(id, &planned.facility),
+                        now,
+                    ));
                 }
                 tx.append_all(&events).await?;
                 Ok::<_, AppError>(ImportSummary {

@@ -62,7 +62,7 @@ pub async fn run(command: FacilitiesCommand) -> anyhow::Result<ExitCode> {
                 let name = path.display().to_string();
                 match custodia_app::import::decode(&name, bytes) {
                     Ok(text) => texts.push((name, text)),
-                    Err(e) => undecodable.push(e),
+                    Err(e) => undecodable.extend(e),
                 }
             }
             if !undecodable.is_empty() {

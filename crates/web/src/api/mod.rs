@@ -112,6 +112,7 @@ impl From<custodia_domain::journal::Entry> for JournalEntryView {
 
 /// Paging of history listings.
 #[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct HistoryQuery {
     /// Only entries with a sequence number above this (the last `seq` of the previous page).
