@@ -54,6 +54,35 @@ pub(crate) struct CachedHead {
 }
 
 impl Writer {
+    /// Opens a write transaction. Uncontended, that takes microseconds on this thread;
+    /// when another process holds the write lock, the wait (up to the busy timeout) runs
+    /// where it does not stall the other tasks of this async worker.
+    pub fn begin_immediate(&mut self) -> Result<(), StoreError> {
+        self.conn.busy_timeout(Duration::ZERO)?;
+        let first = self.conn.execute_batch("BEGIN IMMEDIATE");
+        self.conn.busy_timeout(BUSY_TIMEOUT)?;
+        match first {
+            Ok(()) => Ok(()),
+            Err(rusqlite::Error::SqliteFailure(e, _))
+                if matches!(
+                    e.code,
+                    rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked
+                ) =>
+            {
+                let wait = || self.conn.execute_batch("BEGIN IMMEDIATE");
+                let waited = match tokio::runtime::Handle::try_current().map(|h| h.runtime_flavor())
+                {
+                    Ok(tokio::runtime::RuntimeFlavor::MultiThread) => {
+                        tokio::task::block_in_place(wait)
+                    }
+                    _ => wait(),
+                };
+                Ok(waited?)
+            }
+            Err(e) => Err(e.into()),
+        }
+    }
+
     /// `PRAGMA data_version`: changes when another connection commits.
     pub fn data_version(&self) -> Result<i64, StoreError> {
         Ok(self

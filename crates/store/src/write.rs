@@ -109,8 +109,8 @@ impl Store {
     async fn begin(&self) -> Result<Tx, StoreError> {
         match &*self.engine {
             Engine::Sqlite(db) => {
-                let writer = db.writer.clone().lock_owned().await;
-                writer.conn.execute_batch("BEGIN IMMEDIATE")?;
+                let mut writer = db.writer.clone().lock_owned().await;
+                writer.begin_immediate()?;
                 let mut tx = SqliteTx {
                     writer,
                     data_version: 0,

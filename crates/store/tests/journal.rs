@@ -277,3 +277,38 @@ async fn bad_urls_are_refused() {
         );
     }
 }
+
+/// Two stores on one SQLite file stand for two processes (a server and a CLI import):
+/// each must see the other's appends, whatever journal head it remembers.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_processes_keep_one_sqlite_chain() {
+    let db = custodia_testkit::fresh(custodia_testkit::Kind::Sqlite).await;
+    let other = Store::connect(&db.url).await.unwrap();
+    for round in 0..5 {
+        append(&db.store, round * 100, 3).await;
+        append(&other, round * 100 + 50, 2).await;
+    }
+    let report = db.store.verify_journal(None).await.unwrap();
+    assert_eq!(report.verified, 25);
+}
+
+/// A write waits while another process holds SQLite's write lock, then goes through.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_sqlite_write_waits_for_another_process() {
+    let db = custodia_testkit::fresh(custodia_testkit::Kind::Sqlite).await;
+    let path = db.url.trim_start_matches("sqlite://").to_owned();
+    let holder = rusqlite::Connection::open(&path).unwrap();
+    holder.execute_batch("BEGIN IMMEDIATE").unwrap();
+    let store = db.store.clone();
+    let writer = tokio::spawn(async move { append(&store, 1, 2).await });
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    assert!(!writer.is_finished(), "the write must wait for the lock");
+    assert_eq!(
+        db.store.journal_len().await.unwrap(),
+        0,
+        "readers are not blocked"
+    );
+    holder.execute_batch("COMMIT").unwrap();
+    writer.await.unwrap();
+    assert_eq!(db.store.journal_len().await.unwrap(), 2);
+}
