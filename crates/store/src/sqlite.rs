@@ -18,6 +18,8 @@ use crate::error::StoreError;
 const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 /// Reader connections kept open for reuse.
 const IDLE_READERS: usize = 8;
+/// The writer's page cache, in KiB (as a negative `cache_size`).
+const WRITER_CACHE_KIB: i64 = -65_536;
 /// Page size of new databases.
 const PAGE_SIZE: i64 = 4096;
 /// How often the background thread copies the write-ahead log into the database.
@@ -123,6 +125,8 @@ impl Sqlite {
         let writer = open_connection(path, create)?;
         // Commits stay short when checkpoints run beside them instead of inside them.
         writer.pragma_update(None, "wal_autocheckpoint", WRITER_AUTOCHECKPOINT)?;
+        // A large import's pages stay in memory until commit instead of spilling early.
+        writer.pragma_update(None, "cache_size", WRITER_CACHE_KIB)?;
         Ok(Self {
             path: path.to_owned(),
             writer: Arc::new(tokio::sync::Mutex::new(Writer {
