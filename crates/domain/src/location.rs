@@ -74,6 +74,14 @@ impl OutOfService {
     /// Checks the period's own rules.
     pub fn validate(&self) -> Result<(), Invalid> {
         let mut c = Collector::default();
+        for (field, ts) in [("since", Some(self.since)), ("until", self.until)] {
+            c.check(
+                ts.is_some_and(|ts| !crate::time::plausible(ts)),
+                field,
+                "implausible_date",
+                format!("{field} must fall in the years 1900 to 9999"),
+            );
+        }
         if let Some(until) = self.until {
             c.check(
                 until <= self.since,
@@ -605,6 +613,11 @@ pub(crate) mod tests {
         assert_eq!(
             l.return_to_service().unwrap_err().code,
             "already_in_service"
+        );
+        let ancient = period("-000001-01-01T00:00:00Z", None);
+        assert_eq!(
+            l.take_out_of_service(ancient, now).unwrap_err().code,
+            "invalid_period"
         );
         let backwards = period("2023-09-02T00:00:00Z", Some("2023-09-01T00:00:00Z"));
         assert_eq!(

@@ -17,8 +17,10 @@ use crate::db::{Engine, Store};
 use crate::error::StoreError;
 use crate::journal::SELECT;
 
-/// Entries fetched per page from PostgreSQL.
-const PG_PAGE: i64 = 50_000;
+/// Entries fetched per page from PostgreSQL (about 5 MB).
+const PG_PAGE: i64 = 10_000;
+/// The most ranges one verification is cut into.
+const MAX_PARTS: usize = 64;
 /// Below this many entries one range is checked (splitting costs more than it saves).
 const PARALLEL_FROM: i64 = 100_000;
 
@@ -170,14 +172,24 @@ fn join(
     })
 }
 
-/// Splits `[1, last]` into `parts` consecutive ranges.
+/// Splits `[1, last]` into `parts` consecutive ranges (one when `last` is implausibly
+/// large, as only tampering makes it: the single walk then reports the gap).
 fn ranges(last: i64, parts: usize) -> Vec<Range> {
-    let parts = (parts.max(1) as i64).min(last.max(1));
-    let size = (last + parts - 1) / parts;
+    let parts = if last > i64::MAX / 4 {
+        1
+    } else {
+        parts.clamp(1, MAX_PARTS) as i64
+    };
+    let parts = parts.min(last.max(1));
+    let size = (last.max(1) - 1) / parts + 1;
     (0..parts)
         .map(|i| Range {
             from: if i == 0 { i64::MIN } else { 1 + i * size },
-            to: if i == parts - 1 { last } else { (i + 1) * size },
+            to: if i == parts - 1 {
+                last
+            } else {
+                ((i + 1) * size).min(last)
+            },
             first: i == 0,
         })
         .collect()
@@ -277,23 +289,42 @@ fn sqlite_piece(
     let mut rows = stmt.query([range.from, range.to])?;
     let mut walk = Walk::new(range, anchor);
     while let Some(r) = rows.next()? {
+        let seq: i64 = r.get(0)?;
         let text = |i: usize| -> Result<&str, StoreError> { Ok(r.get_ref(i)?.as_str()?) };
-        let e = EntryRef {
-            seq: r.get(0)?,
-            id: text(1)?,
-            event_type: text(2)?,
-            schema_version: r.get(3)?,
-            occurred_at: text(4)?,
-            recorded_at: text(5)?,
-            actor: text(6)?,
-            facility: r.get_ref(7)?.as_str_or_null()?,
-            subject: text(8)?,
-            payload: text(9)?,
-            prev_hash: text(10)?,
-            hash: text(11)?,
+        let read = || -> Result<EntryRef<'_>, StoreError> {
+            Ok(EntryRef {
+                seq: r.get(0)?,
+                id: text(1)?,
+                event_type: text(2)?,
+                schema_version: r.get(3)?,
+                occurred_at: text(4)?,
+                recorded_at: text(5)?,
+                actor: text(6)?,
+                facility: r.get_ref(7)?.as_str_or_null()?,
+                subject: text(8)?,
+                payload: text(9)?,
+                prev_hash: text(10)?,
+                hash: text(11)?,
+            })
         };
-        if !walk.push(&e) {
-            break;
+        match read() {
+            Ok(e) => {
+                if !walk.push(&e) {
+                    break;
+                }
+            }
+            // A column whose type was changed is content that was altered.
+            Err(
+                StoreError::SqliteValue(_)
+                | StoreError::Sqlite(rusqlite::Error::InvalidColumnType(..)),
+            ) => {
+                walk.piece.broken = Some(BrokenAt {
+                    seq,
+                    reason: ChainBreak::ContentAltered,
+                });
+                break;
+            }
+            Err(e) => return Err(e),
         }
     }
     Ok(walk.finish())
@@ -322,15 +353,18 @@ async fn postgres_piece(
     anchor: Option<&Anchor>,
 ) -> Result<Piece, StoreError> {
     let mut walk = Walk::new(range, anchor);
-    let mut after = range.from.saturating_sub(1);
+    // The next sequence to read from; the first page includes `range.from` itself.
+    let mut from = range.from;
     // Only a lower bound: with `ORDER BY seq LIMIT` the planner walks the primary key in
     // order whatever its statistics say (an upper bound invites a sort of the whole range).
     loop {
-        let want = PG_PAGE.min(range.to.saturating_sub(after)).max(1);
+        let want = PG_PAGE
+            .min(range.to.saturating_sub(from).saturating_add(1))
+            .max(1);
         let page = sqlx::query(sqlx::AssertSqlSafe(format!(
-            "{SELECT} WHERE seq > $1 ORDER BY seq LIMIT $2"
+            "{SELECT} WHERE seq >= $1 ORDER BY seq LIMIT $2"
         )))
-        .bind(after)
+        .bind(from)
         .bind(want)
         .fetch_all(pool)
         .await?;
@@ -339,12 +373,15 @@ async fn postgres_piece(
             if e.seq > range.to {
                 return Ok(walk.finish());
             }
-            after = e.seq;
             if !walk.push(&e) {
                 return Ok(walk.finish());
             }
+            match e.seq.checked_add(1) {
+                Some(next) => from = next,
+                None => return Ok(walk.finish()),
+            }
         }
-        if (page.len() as i64) < want || after >= range.to {
+        if (page.len() as i64) < want || from > range.to {
             return Ok(walk.finish());
         }
     }

@@ -18,6 +18,11 @@ pub const SQLITE: &[(i64, &str, &str)] = &[
         "facilities",
         include_str!("../migrations/sqlite/0002_facilities.sql"),
     ),
+    (
+        3,
+        "journal_writer",
+        include_str!("../migrations/sqlite/0003_journal_writer.sql"),
+    ),
 ];
 
 /// (version, description, SQL) of each PostgreSQL migration.
@@ -31,6 +36,11 @@ pub const POSTGRES: &[(i64, &str, &str)] = &[
         2,
         "facilities",
         include_str!("../migrations/postgres/0002_facilities.sql"),
+    ),
+    (
+        3,
+        "journal_writer",
+        include_str!("../migrations/postgres/0003_journal_writer.sql"),
     ),
 ];
 
@@ -78,8 +88,8 @@ fn check(applied: &[(i64, String)], backend: Backend) -> Result<Vec<usize>, Stor
 }
 
 impl Store {
-    /// Applies every migration not yet applied, each in its own transaction; refuses if
-    /// an applied one was changed.
+    /// Applies every migration not yet applied, all in one transaction (all or none);
+    /// refuses if an applied one was changed.
     pub async fn migrate(&self) -> Result<(), StoreError> {
         let now = custodia_domain::time::canonical(jiff::Timestamp::now());
         match &*self.engine {

@@ -109,6 +109,8 @@ pub(crate) fn open_connection(path: &Path, create: bool) -> Result<Connection, S
     conn.pragma_update(None, "journal_mode", "WAL")?;
     conn.pragma_update(None, "synchronous", "NORMAL")?;
     conn.pragma_update(None, "foreign_keys", "ON")?;
+    // After a large import the log shrinks back instead of keeping its peak size.
+    conn.pragma_update(None, "journal_size_limit", 64 * 1024 * 1024)?;
     conn.set_prepared_statement_cache_capacity(64);
     Ok(conn)
 }
@@ -201,14 +203,14 @@ impl Drop for Reader {
 /// texts are a fixed set of constants, so the cache stays small).
 fn sqlite_text(sql: &'static str) -> &'static str {
     use std::collections::HashMap;
-    static CACHE: std::sync::OnceLock<Mutex<HashMap<usize, &'static str>>> =
+    static CACHE: std::sync::OnceLock<Mutex<HashMap<(usize, usize), &'static str>>> =
         std::sync::OnceLock::new();
     let mut cache = CACHE
         .get_or_init(Default::default)
         .lock()
         .unwrap_or_else(|p| p.into_inner());
     cache
-        .entry(sql.as_ptr() as usize)
+        .entry((sql.as_ptr() as usize, sql.len()))
         .or_insert_with(|| Box::leak(translate(sql).into_boxed_str()))
 }
 

@@ -52,6 +52,8 @@ struct SqliteTx {
 impl Drop for SqliteTx {
     fn drop(&mut self) {
         if self.open {
+            // What this transaction believed about the journal no longer holds.
+            self.writer.head = None;
             let _ = self.writer.conn.execute_batch("ROLLBACK");
         }
     }
@@ -110,6 +112,11 @@ impl Store {
         match &*self.engine {
             Engine::Sqlite(db) => {
                 let mut writer = db.writer.clone().lock_owned().await;
+                if !writer.conn.is_autocommit() {
+                    // A rollback that failed earlier left a transaction open: end it.
+                    writer.head = None;
+                    writer.conn.execute_batch("ROLLBACK")?;
+                }
                 writer.begin_immediate()?;
                 let mut tx = SqliteTx {
                     writer,
@@ -146,6 +153,7 @@ impl WriteTx {
     async fn commit(self) -> Result<(), StoreError> {
         match self.tx {
             Tx::Sqlite(mut t) => {
+                // On failure `t` drops still open: the head is forgotten and rolled back.
                 t.writer.conn.execute_batch("COMMIT")?;
                 t.open = false;
                 if let Some((seq, hash)) = self.head {
@@ -203,7 +211,14 @@ impl WriteTx {
     pub async fn append_all(&mut self, events: &[NewEvent]) -> Result<(), StoreError> {
         let (head_seq, head_hash) = self.head().await?;
         let recorded_at = custodia_domain::time::canonical(Timestamp::now());
-        let mut prev = unhex64(&head_hash).unwrap_or_default();
+        let mut prev = unhex64(&head_hash).ok_or_else(|| {
+            StoreError::Corrupt(format!(
+                "the journal's last entry ({head_seq}) has a hash that is not one: run `custodia audit verify`"
+            ))
+        })?;
+        head_seq.checked_add(events.len() as i64).ok_or_else(|| {
+            StoreError::Corrupt(format!("journal sequence {head_seq} cannot grow further"))
+        })?;
         let mut last_occurred: Option<(Timestamp, String)> = None;
         let mut rows = Vec::with_capacity(events.len());
         for (i, event) in events.iter().enumerate() {

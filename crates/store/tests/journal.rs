@@ -54,7 +54,7 @@ async fn tamper(store: &Store, sql: &str) {
         Backend::Sqlite => {
             store
                 .execute_raw(&format!(
-                    "DROP TRIGGER journal_refuses_update; DROP TRIGGER journal_refuses_delete; {sql}"
+                    "DROP TRIGGER IF EXISTS journal_refuses_update; DROP TRIGGER IF EXISTS journal_refuses_delete; {sql}"
                 ))
                 .await
                 .expect("tamper");
@@ -145,6 +145,29 @@ both_backends! {
         append(store, 1, 50).await;
         tamper(store, "DELETE FROM journal WHERE seq = 23").await;
         assert_eq!(broken_at(store).await.0, 23);
+    }
+
+    async fn extreme_sequence_numbers_are_found(db) {
+        let store = &db.store;
+        append(store, 1, 30).await;
+        let forge = |seq: i64| format!(
+            "INSERT INTO journal (seq, id, event_type, schema_version, occurred_at, recorded_at, actor, facility, subject, payload, prev_hash, hash) \
+             SELECT {seq}, 'forged', event_type, schema_version, occurred_at, recorded_at, actor, facility, subject, payload, prev_hash, hash FROM journal WHERE seq = 30"
+        );
+        tamper(store, &forge(i64::MAX)).await;
+        assert_eq!(broken_at(store).await.0, 31, "a gap after the real head");
+        tamper(store, &forge(i64::MIN)).await;
+        assert_eq!(broken_at(store).await.0, i64::MIN, "a row before the first");
+    }
+
+    async fn a_corrupt_head_stops_writes(db) {
+        let store = &db.store;
+        append(store, 1, 5).await;
+        tamper(store, "UPDATE journal SET hash = 'not a hash' WHERE seq = 5").await;
+        let refused: Result<i64, StoreError> =
+            store.write("test", |tx| Box::pin(tx.append(event(6)))).await;
+        assert!(matches!(refused, Err(StoreError::Corrupt(_))), "{refused:?}");
+        assert_eq!(store.journal_len().await.unwrap(), 5);
     }
 
     async fn tampering_at_range_joins_is_found(db) {
@@ -276,6 +299,19 @@ async fn bad_urls_are_refused() {
             "{url}"
         );
     }
+}
+
+/// A column whose SQLite type was changed is reported as altered content, at its entry.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_retyped_sqlite_column_is_altered_content() {
+    let db = custodia_testkit::fresh(custodia_testkit::Kind::Sqlite).await;
+    append(&db.store, 1, 10).await;
+    tamper(
+        &db.store,
+        "UPDATE journal SET payload = X'00ff' WHERE seq = 6",
+    )
+    .await;
+    assert_eq!(broken_at(&db.store).await, (6, ChainBreak::ContentAltered));
 }
 
 /// Two stores on one SQLite file stand for two processes (a server and a CLI import):
