@@ -73,7 +73,9 @@ impl Store {
     /// once (`BEGIN IMMEDIATE`, waiting out other processes with a busy timeout);
     /// PostgreSQL runs `SERIALIZABLE` and locks the journal against other appenders before
     /// reading anything. Conflicts that still happen (serialization failures, deadlocks,
-    /// a busy database) re-run `work` from the start, a bounded number of times.
+    /// a busy database) re-run `work` from the start, a bounded number of times. `work`
+    /// must use only the `WriteTx` it is given: a nested `Store::write` would wait for
+    /// the lock this transaction holds.
     pub async fn write<T, E, F>(&self, actor: &str, mut work: F) -> Result<T, E>
     where
         F: for<'t> FnMut(&'t mut WriteTx) -> TxFuture<'t, T, E>,
