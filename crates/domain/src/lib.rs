@@ -5,6 +5,7 @@
 
 #![warn(missing_docs)]
 
+pub mod access;
 pub mod enums;
 pub mod events;
 pub mod facility;
