@@ -13,6 +13,7 @@ pub mod import;
 pub mod journal;
 pub mod location;
 pub mod occupancy;
+pub mod password;
 pub mod patch;
 pub mod text;
 pub mod time;
