@@ -18,6 +18,21 @@ pub enum AppError {
         /// The key asked for.
         key: String,
     },
+    /// The principal may see the thing but not do this to it.
+    #[error("not allowed: {action}")]
+    Forbidden {
+        /// What was refused.
+        action: custodia_domain::access::Action,
+    },
+    /// No valid credentials (the message never says which part was wrong).
+    #[error("authentication required or credentials not valid")]
+    Unauthenticated,
+    /// Too many failed sign-ins from this client or for this account: wait.
+    #[error("too many attempts; try again in {retry_after_secs} s")]
+    Throttled {
+        /// Seconds to wait.
+        retry_after_secs: u64,
+    },
     /// The change collides with something that exists (e.g. a duplicate code).
     #[error("{message}")]
     Conflict {

@@ -5,6 +5,7 @@ use std::collections::HashMap;
 use jiff::Timestamp;
 use serde::Serialize;
 
+use custodia_domain::access::Action;
 use custodia_domain::events::NewEvent;
 use custodia_domain::occupancy::{self, Occupancy};
 use custodia_domain::{
@@ -84,6 +85,7 @@ pub async fn register(
     who: &Principal,
     facility: Facility,
 ) -> Result<FacilityView, AppError> {
+    who.require(Action::FacilityCreate, None)?;
     facility.validate()?;
     let now = Timestamp::now();
     store
@@ -125,6 +127,7 @@ pub async fn update(
     code: &str,
     patch: FacilityPatch,
 ) -> Result<FacilityView, AppError> {
+    who.require(Action::FacilityUpdate, Some(code))?;
     let now = Timestamp::now();
     let (facility, tree) = store
         .write(&who.actor, |tx| {
@@ -152,7 +155,8 @@ pub async fn update(
 }
 
 /// Every facility with its figures.
-pub async fn list(store: &Store, _who: &Principal) -> Result<Vec<FacilityView>, AppError> {
+pub async fn list(store: &Store, who: &Principal) -> Result<Vec<FacilityView>, AppError> {
+    let visible = who.facilities(Action::FacilityRead);
     let now = Timestamp::now();
     let mut trees: HashMap<String, Vec<Location>> = HashMap::new();
     for l in store.all_locations().await? {
@@ -162,6 +166,7 @@ pub async fn list(store: &Store, _who: &Principal) -> Result<Vec<FacilityView>, 
         .facilities()
         .await?
         .into_iter()
+        .filter(|f| visible.admits(&f.code))
         .map(|f| {
             let tree = trees.remove(&f.code).unwrap_or_default();
             view(f, &tree, now)
@@ -170,7 +175,8 @@ pub async fn list(store: &Store, _who: &Principal) -> Result<Vec<FacilityView>, 
 }
 
 /// One facility with its figures.
-pub async fn get(store: &Store, _who: &Principal, code: &str) -> Result<FacilityView, AppError> {
+pub async fn get(store: &Store, who: &Principal, code: &str) -> Result<FacilityView, AppError> {
+    who.require(Action::FacilityRead, Some(code))?;
     let facility = store
         .facility(code)
         .await?

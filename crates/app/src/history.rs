@@ -1,5 +1,6 @@
 //! Use cases for reading the history of a facility or a location from the journal.
 
+use custodia_domain::access::Action;
 use custodia_domain::events::{facility_subject, location_subject};
 use custodia_domain::journal::Entry;
 use custodia_store::Store;
@@ -25,11 +26,12 @@ async fn page(
 /// The journal entries about a facility.
 pub async fn of_facility(
     store: &Store,
-    _who: &Principal,
+    who: &Principal,
     code: &str,
     after: i64,
     limit: i64,
 ) -> Result<Vec<Entry>, AppError> {
+    who.require(Action::HistoryRead, Some(code))?;
     if store.facility(code).await?.is_none() {
         return Err(AppError::not_found("facility", code));
     }
@@ -39,13 +41,15 @@ pub async fn of_facility(
 /// The journal entries about a location.
 pub async fn of_location(
     store: &Store,
-    _who: &Principal,
+    who: &Principal,
     id: i64,
     after: i64,
     limit: i64,
 ) -> Result<Vec<Entry>, AppError> {
-    if store.location(id).await?.is_none() {
-        return Err(AppError::not_found("location", id));
-    }
+    let location = store
+        .location(id)
+        .await?
+        .ok_or_else(|| AppError::not_found("location", id))?;
+    who.require_in(Action::HistoryRead, &location.facility, "location", id)?;
     page(store, &location_subject(id), after, limit).await
 }

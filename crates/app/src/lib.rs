@@ -11,6 +11,9 @@ pub mod history;
 pub mod import;
 pub mod locations;
 pub mod principal;
+pub mod secrets;
+pub mod sign_in;
+pub mod users;
 
 pub use error::AppError;
 pub use principal::Principal;

@@ -3,6 +3,7 @@
 use jiff::Timestamp;
 use serde::Serialize;
 
+use custodia_domain::access::Action;
 use custodia_domain::events::NewEvent;
 use custodia_domain::location::{out_of_service_ids, validate_change};
 use custodia_domain::occupancy::{self, Occupancy};
@@ -48,9 +49,10 @@ fn view_of(tree: &[Location], id: i64, now: Timestamp) -> Result<LocationView, A
 /// Every location of a facility, each with its subtree's figures.
 pub async fn list(
     store: &Store,
-    _who: &Principal,
+    who: &Principal,
     facility: &str,
 ) -> Result<Vec<LocationView>, AppError> {
+    who.require(Action::FacilityRead, Some(facility))?;
     if store.facility(facility).await?.is_none() {
         return Err(AppError::not_found("facility", facility));
     }
@@ -61,11 +63,12 @@ pub async fn list(
 }
 
 /// One location with its subtree's figures.
-pub async fn get(store: &Store, _who: &Principal, id: i64) -> Result<LocationView, AppError> {
+pub async fn get(store: &Store, who: &Principal, id: i64) -> Result<LocationView, AppError> {
     let location = store
         .location(id)
         .await?
         .ok_or_else(|| AppError::not_found("location", id))?;
+    who.require_in(Action::FacilityRead, &location.facility, "location", id)?;
     let tree = store.locations_of(&location.facility).await?;
     view_of(&tree, id, Timestamp::now())
 }
@@ -77,6 +80,7 @@ pub async fn add(
     facility: &str,
     new: NewLocation,
 ) -> Result<LocationView, AppError> {
+    who.require(Action::LocationWrite, Some(facility))?;
     new.validate_fields()?;
     let now = Timestamp::now();
     let (tree, id) = store
@@ -129,12 +133,14 @@ fn duplicate_or(e: custodia_store::StoreError, facility: &str, code: &str) -> Ap
 /// Loads a location and its facility's tree inside a write transaction.
 async fn load(
     tx: &mut WriteTx,
+    who: &Principal,
     id: i64,
 ) -> Result<(custodia_domain::Facility, Vec<Location>, Location), AppError> {
     let current = tx
         .location(id)
         .await?
         .ok_or_else(|| AppError::not_found("location", id))?;
+    who.require_in(Action::LocationWrite, &current.facility, "location", id)?;
     let facility = tx
         .facility(&current.facility)
         .await?
@@ -153,9 +159,9 @@ pub async fn update(
     let now = Timestamp::now();
     let tree = store
         .write(&who.actor, |tx| {
-            let patch = patch.clone();
+            let (patch, who) = (patch.clone(), who.clone());
             Box::pin(async move {
-                let (facility, mut tree, current) = load(tx, id).await?;
+                let (facility, mut tree, current) = load(tx, &who, id).await?;
                 let changed = current.patched(&patch);
                 if tree
                     .iter()
@@ -198,9 +204,9 @@ pub async fn take_out_of_service(
     period.validate()?;
     let tree = store
         .write(&who.actor, |tx| {
-            let period = period.clone();
+            let (period, who) = (period.clone(), who.clone());
             Box::pin(async move {
-                let (_, mut tree, mut location) = load(tx, id).await?;
+                let (_, mut tree, mut location) = load(tx, &who, id).await?;
                 let replaced = location.take_out_of_service(period.clone(), now)?;
                 tx.update_location(&location, &custodia_domain::time::canonical(now))
                     .await?;
@@ -228,8 +234,9 @@ pub async fn return_to_service(
     let now = Timestamp::now();
     let tree = store
         .write(&who.actor, |tx| {
+            let who = who.clone();
             Box::pin(async move {
-                let (_, mut tree, mut location) = load(tx, id).await?;
+                let (_, mut tree, mut location) = load(tx, &who, id).await?;
                 let ended = location.return_to_service()?;
                 tx.update_location(&location, &custodia_domain::time::canonical(now))
                     .await?;

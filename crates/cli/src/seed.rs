@@ -18,9 +18,7 @@ pub async fn load(store: &Store) -> anyhow::Result<()> {
         ("seed/facilities.csv".to_owned(), FACILITIES.to_owned()),
         ("seed/locations.csv".to_owned(), LOCATIONS.to_owned()),
     ];
-    let seeder = Principal {
-        actor: "system:seed".to_owned(),
-    };
+    let seeder = Principal::system("seed");
     match custodia_app::import::import(store, &seeder, &files).await {
         Ok(summary) => {
             println!(

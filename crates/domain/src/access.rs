@@ -50,7 +50,9 @@ vocabulary!(
 );
 
 /// Where a grant applies.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(
+    Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, utoipa::ToSchema,
+)]
 #[serde(rename_all = "snake_case", tag = "scope", content = "facility")]
 pub enum Scope {
     /// Every facility, and national matters.
@@ -60,7 +62,9 @@ pub enum Scope {
 }
 
 /// A role held in a scope.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(
+    Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, utoipa::ToSchema,
+)]
 pub struct Grant {
     /// The role.
     pub role: Role,
@@ -72,12 +76,18 @@ pub struct Grant {
 impl Grant {
     /// A national grant.
     pub fn national(role: Role) -> Self {
-        Self { role, scope: Scope::National }
+        Self {
+            role,
+            scope: Scope::National,
+        }
     }
 
     /// A grant for one facility.
     pub fn facility(role: Role, code: &str) -> Self {
-        Self { role, scope: Scope::Facility(code.to_owned()) }
+        Self {
+            role,
+            scope: Scope::Facility(code.to_owned()),
+        }
     }
 }
 
@@ -91,6 +101,14 @@ pub enum Reach {
 }
 
 impl Action {
+    /// Whether the action only reads (what a read-only token may do).
+    pub fn is_read(self) -> bool {
+        matches!(
+            self,
+            Action::FacilityRead | Action::HistoryRead | Action::AccessAuditRead
+        )
+    }
+
     /// Whether a facility grant can allow this action.
     pub fn reach(self) -> Reach {
         match self {
@@ -114,16 +132,34 @@ pub const MATRIX: &[(Role, &[Action])] = &[
             Action::UserAdmin,
         ],
     ),
-    (Role::NationalOperations, &[Action::FacilityRead, Action::HistoryRead]),
+    (
+        Role::NationalOperations,
+        &[Action::FacilityRead, Action::HistoryRead],
+    ),
     (
         Role::FacilityDirector,
-        &[Action::FacilityRead, Action::FacilityUpdate, Action::LocationWrite, Action::HistoryRead],
+        &[
+            Action::FacilityRead,
+            Action::FacilityUpdate,
+            Action::LocationWrite,
+            Action::HistoryRead,
+        ],
     ),
     (Role::FacilityOfficer, &[Action::FacilityRead]),
-    (Role::RecordsOfficer, &[Action::FacilityRead, Action::HistoryRead]),
+    (
+        Role::RecordsOfficer,
+        &[Action::FacilityRead, Action::HistoryRead],
+    ),
     (Role::IntelligenceAnalyst, &[Action::FacilityRead]),
     (Role::HealthOfficer, &[Action::FacilityRead]),
-    (Role::Inspector, &[Action::FacilityRead, Action::HistoryRead, Action::AccessAuditRead]),
+    (
+        Role::Inspector,
+        &[
+            Action::FacilityRead,
+            Action::HistoryRead,
+            Action::AccessAuditRead,
+        ],
+    ),
     (Role::Integration, &[Action::FacilityRead]),
 ];
 
@@ -171,7 +207,10 @@ impl FacilityFilter {
 /// The facilities in which `grants` allow `action`.
 pub fn facilities_for(grants: &[Grant], action: Action) -> FacilityFilter {
     let mut codes = Vec::new();
-    for g in grants.iter().filter(|g| actions_of(g.role).contains(&action)) {
+    for g in grants
+        .iter()
+        .filter(|g| actions_of(g.role).contains(&action))
+    {
         match &g.scope {
             Scope::National => return FacilityFilter::All,
             Scope::Facility(code) if action.reach() == Reach::Facility => codes.push(code.clone()),
@@ -192,9 +231,23 @@ mod tests {
     /// The matrix written out once more, row by row, as the contract it is: changing a
     /// row of `MATRIX` must change this table too.
     const EXPECTED: &[(Role, &[Action])] = &[
-        (NationalAdmin, &[FacilityRead, FacilityCreate, FacilityUpdate, LocationWrite, HistoryRead, AccessAuditRead, UserAdmin]),
+        (
+            NationalAdmin,
+            &[
+                FacilityRead,
+                FacilityCreate,
+                FacilityUpdate,
+                LocationWrite,
+                HistoryRead,
+                AccessAuditRead,
+                UserAdmin,
+            ],
+        ),
         (NationalOperations, &[FacilityRead, HistoryRead]),
-        (FacilityDirector, &[FacilityRead, FacilityUpdate, LocationWrite, HistoryRead]),
+        (
+            FacilityDirector,
+            &[FacilityRead, FacilityUpdate, LocationWrite, HistoryRead],
+        ),
         (FacilityOfficer, &[FacilityRead]),
         (RecordsOfficer, &[FacilityRead, HistoryRead]),
         (IntelligenceAnalyst, &[FacilityRead]),
@@ -204,7 +257,11 @@ mod tests {
     ];
 
     fn row(role: Role) {
-        let expected = EXPECTED.iter().find(|(r, _)| *r == role).map(|(_, a)| *a).unwrap();
+        let expected = EXPECTED
+            .iter()
+            .find(|(r, _)| *r == role)
+            .map(|(_, a)| *a)
+            .unwrap();
         for action in Action::ALL {
             assert_eq!(
                 actions_of(role).contains(action),
@@ -262,15 +319,28 @@ mod tests {
     fn facility_grants_stay_in_their_facility() {
         let cuenca = [Grant::facility(FacilityDirector, "CPL-AZ-1")];
         assert!(allows(&cuenca, LocationWrite, Some("CPL-AZ-1")));
-        assert!(!allows(&cuenca, LocationWrite, Some("CPL-CX-1")), "Latacunga is not Cuenca");
+        assert!(
+            !allows(&cuenca, LocationWrite, Some("CPL-CX-1")),
+            "Latacunga is not Cuenca"
+        );
         assert!(!allows(&cuenca, FacilityRead, None));
-        assert_eq!(facilities_for(&cuenca, FacilityRead), FacilityFilter::Only(vec!["CPL-AZ-1".into()]));
+        assert_eq!(
+            facilities_for(&cuenca, FacilityRead),
+            FacilityFilter::Only(vec!["CPL-AZ-1".into()])
+        );
         // National actions need a national grant, even for a role that has them.
         let local_admin = [Grant::facility(NationalAdmin, "CPL-AZ-1")];
         assert!(!allows(&local_admin, UserAdmin, None));
         assert!(allows(&[Grant::national(NationalAdmin)], UserAdmin, None));
-        assert_eq!(facilities_for(&[Grant::national(Inspector)], FacilityRead), FacilityFilter::All);
-        assert!(!allows(&[Grant::national(Inspector)], LocationWrite, Some("CPL-AZ-1")));
+        assert_eq!(
+            facilities_for(&[Grant::national(Inspector)], FacilityRead),
+            FacilityFilter::All
+        );
+        assert!(!allows(
+            &[Grant::national(Inspector)],
+            LocationWrite,
+            Some("CPL-AZ-1")
+        ));
     }
 
     #[test]

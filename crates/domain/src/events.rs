@@ -20,6 +20,24 @@ pub const LOCATION_OUT_OF_SERVICE: &str = "location.taken_out_of_service";
 /// A location was put back in service.
 pub const LOCATION_RETURNED: &str = "location.returned_to_service";
 
+/// A user was created.
+pub const USER_CREATED: &str = "user.created";
+/// A user was given a role.
+pub const USER_GRANTED: &str = "user.granted";
+/// A user was disabled.
+pub const USER_DISABLED: &str = "user.disabled";
+/// A user was locked after repeated failed sign-ins.
+pub const USER_LOCKED: &str = "user.locked";
+/// An API token was created.
+pub const TOKEN_CREATED: &str = "token.created";
+/// An API token was revoked.
+pub const TOKEN_REVOKED: &str = "token.revoked";
+
+/// The subject name of a user.
+pub fn user_subject(username: &str) -> String {
+    format!("user:{username}")
+}
+
 /// An event about to be appended: the journal adds sequence, id, actor, recorded_at and hashes.
 #[derive(Debug, Clone, PartialEq)]
 pub struct NewEvent {
@@ -92,6 +110,23 @@ pub fn location_subject(id: i64) -> String {
 }
 
 impl NewEvent {
+    /// An event about a user (never carrying a secret), national in scope.
+    pub fn about_user(
+        event_type: &'static str,
+        username: &str,
+        details: &impl Serialize,
+        at: Timestamp,
+    ) -> Self {
+        Self {
+            event_type,
+            schema_version: 1,
+            occurred_at: at,
+            facility: None,
+            subject: user_subject(username),
+            payload: payload(details),
+        }
+    }
+
     fn new(
         event_type: &'static str,
         at: Timestamp,

@@ -17,6 +17,7 @@ pub mod password;
 pub mod patch;
 pub mod text;
 pub mod time;
+pub mod user;
 pub mod validation;
 
 pub use facility::{Facility, FacilityKind, FacilityPatch, HoldsAge, HoldsSex, SecurityLevel};

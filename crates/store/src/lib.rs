@@ -18,6 +18,7 @@ pub mod migrate;
 mod postgres;
 mod row;
 mod sqlite;
+pub mod users;
 mod write;
 
 pub use db::{Backend, Store};

@@ -23,6 +23,11 @@ pub const SQLITE: &[(i64, &str, &str)] = &[
         "journal_writer",
         include_str!("../migrations/sqlite/0003_journal_writer.sql"),
     ),
+    (
+        4,
+        "users",
+        include_str!("../migrations/sqlite/0004_users.sql"),
+    ),
 ];
 
 /// (version, description, SQL) of each PostgreSQL migration.
@@ -41,6 +46,11 @@ pub const POSTGRES: &[(i64, &str, &str)] = &[
         3,
         "journal_writer",
         include_str!("../migrations/postgres/0003_journal_writer.sql"),
+    ),
+    (
+        4,
+        "users",
+        include_str!("../migrations/postgres/0004_users.sql"),
     ),
 ];
 

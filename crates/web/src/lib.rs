@@ -25,6 +25,8 @@ pub const BODY_LIMIT: usize = 1024 * 1024;
 pub struct AppState {
     /// The database.
     pub store: Store,
+    /// Recent failed sign-ins.
+    pub throttle: Arc<custodia_app::sign_in::Throttle>,
     openapi: Arc<String>,
 }
 
@@ -43,7 +45,11 @@ fn parts() -> (Router<AppState>, utoipa::openapi::OpenApi) {
 pub fn app(store: Store) -> Router {
     let (api, doc) = parts();
     let openapi = Arc::new(doc.to_pretty_json().unwrap_or_else(|_| "{}".to_owned()));
-    let state = AppState { store, openapi };
+    let state = AppState {
+        store,
+        throttle: Arc::default(),
+        openapi,
+    };
     middleware::wrap(api.with_state(state))
 }
 

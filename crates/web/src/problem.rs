@@ -32,6 +32,9 @@ pub struct Problem {
     /// Field-level problems, when the input broke rules.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub errors: Vec<FieldError>,
+    /// Seconds to wait before trying again (429).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub retry_after: Option<u64>,
     /// Row-level problems, when an import was rejected.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub rows: Vec<RowError>,
@@ -47,6 +50,7 @@ impl Problem {
             detail: detail.into(),
             code: code.to_owned(),
             request_id: None,
+            retry_after: None,
             errors: Vec::new(),
             rows: Vec::new(),
         }
@@ -58,9 +62,17 @@ impl IntoResponse for Problem {
         let status = StatusCode::from_u16(self.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
         let body = serde_json::to_vec(&self).unwrap_or_default();
         let mut response = (status, body).into_response();
-        response
-            .headers_mut()
-            .insert(header::CONTENT_TYPE, HeaderValue::from_static(PROBLEM_JSON));
+        let headers = response.headers_mut();
+        headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(PROBLEM_JSON));
+        if status == StatusCode::UNAUTHORIZED {
+            headers.insert(
+                header::WWW_AUTHENTICATE,
+                HeaderValue::from_static("Bearer realm=\"custodia\""),
+            );
+        }
+        if let Some(secs) = self.retry_after {
+            headers.insert(header::RETRY_AFTER, HeaderValue::from(secs));
+        }
         response
     }
 }
@@ -94,6 +106,24 @@ impl From<AppError> for ApiError {
             AppError::Conflict { code, message } => {
                 Problem::new(StatusCode::CONFLICT, code, message)
             }
+            AppError::Forbidden { action } => Problem::new(
+                StatusCode::FORBIDDEN,
+                "forbidden",
+                format!("your roles do not allow {action} here"),
+            ),
+            AppError::Unauthenticated => Problem::new(
+                StatusCode::UNAUTHORIZED,
+                "unauthenticated",
+                "sign in (POST /api/v1/auth/token) and send the token as Authorization: Bearer …",
+            ),
+            AppError::Throttled { retry_after_secs } => Problem {
+                retry_after: Some(retry_after_secs),
+                ..Problem::new(
+                    StatusCode::TOO_MANY_REQUESTS,
+                    "too_many_attempts",
+                    format!("too many failed sign-ins; try again in {retry_after_secs} s"),
+                )
+            },
             AppError::ImportRejected(rows) => Problem {
                 detail: format!(
                     "import rejected: {} bad row(s); nothing was imported",

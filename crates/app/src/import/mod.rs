@@ -15,6 +15,7 @@ use jiff::Timestamp;
 use serde::Serialize;
 
 use custodia_domain::Facility;
+use custodia_domain::access::Action;
 use custodia_domain::events::NewEvent;
 use custodia_domain::import::{self, At, Existing, LocationRow, PlannedParent, RowError};
 use custodia_store::Store;
@@ -98,6 +99,12 @@ pub async fn import(
         if let Err(es) = parse(name, text, &mut rows) {
             errors.extend(es);
         }
+    }
+    if !rows.facilities.is_empty() {
+        who.require(Action::FacilityCreate, None)?;
+    }
+    for code in import::referenced_facilities(&rows.locations) {
+        who.require(Action::LocationWrite, Some(&code))?;
     }
     // Rows that did not parse are reported with whatever the rest of the file breaks,
     // so one run lists every bad row.

@@ -8,6 +8,7 @@ use utoipa::openapi::header::Header;
 use utoipa::openapi::path::{Operation, ParameterIn};
 use utoipa::openapi::response::{Response, ResponseBuilder};
 use utoipa::openapi::schema::{ObjectBuilder, Ref, Type};
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityRequirement, SecurityScheme};
 use utoipa::openapi::{OpenApi, RefOr};
 
 fn request_id() -> Header {
@@ -29,7 +30,10 @@ fn problem(description: &str) -> RefOr<Response> {
     )
 }
 
-fn complete(op: &mut Operation) {
+/// The operations anyone may call: probes and signing in.
+const PUBLIC: &[&str] = &["/healthz", "/readyz", "/api/v1/auth/token"];
+
+fn complete(op: &mut Operation, public: bool) {
     let has_body = op.request_body.is_some();
     let has_query = op.parameters.iter().flatten().any(|p| match p {
         RefOr::T(p) => p.parameter_in == ParameterIn::Query,
@@ -53,6 +57,10 @@ fn complete(op: &mut Operation) {
     if has_query {
         add("400", "A query parameter is malformed");
     }
+    if !public {
+        add("401", "No valid bearer token");
+        add("403", "The caller's roles do not allow this");
+    }
     add(
         "421",
         "The request named this server by a host name other than a loopback one",
@@ -70,11 +78,24 @@ fn complete(op: &mut Operation) {
                 .or_insert_with(|| RefOr::T(request_id()));
         }
     }
+    if !public {
+        op.security = Some(vec![SecurityRequirement::new(
+            "bearer",
+            Vec::<String>::new(),
+        )]);
+    }
 }
 
 /// Adds the common responses and headers to every operation of the document.
 pub fn add_to(doc: &mut OpenApi) {
-    for item in doc.paths.paths.values_mut() {
+    doc.components
+        .get_or_insert_with(Default::default)
+        .add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+    for (path, item) in doc.paths.paths.iter_mut() {
+        let public = PUBLIC.contains(&path.as_str());
         for op in [
             &mut item.get,
             &mut item.put,
@@ -85,7 +106,7 @@ pub fn add_to(doc: &mut OpenApi) {
         .into_iter()
         .flatten()
         {
-            complete(op);
+            complete(op, public);
         }
     }
 }

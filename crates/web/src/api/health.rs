@@ -59,7 +59,7 @@ pub async fn readyz(State(state): State<AppState>) -> Result<Json<Health>, ApiEr
 /// This API's OpenAPI 3.1 document.
 #[utoipa::path(get, path = "/openapi.json", tag = "health",
     responses((status = 200, description = "The OpenAPI document", content_type = "application/json")))]
-pub async fn openapi_json(State(state): State<AppState>) -> impl IntoResponse {
+pub async fn openapi_json(State(state): State<AppState>, _: super::Caller) -> impl IntoResponse {
     (
         [(header::CONTENT_TYPE, "application/json")],
         state.openapi.as_str().to_owned(),

@@ -1,5 +1,6 @@
 //! The routes of the JSON API and the OpenAPI document built from them.
 
+mod auth;
 mod common;
 mod facilities;
 mod health;
@@ -28,6 +29,7 @@ use crate::problem::ApiError;
     components(schemas(crate::problem::Problem)),
     tags(
         (name = "health", description = "Liveness and readiness"),
+        (name = "auth", description = "Signing in for a bearer token"),
         (name = "facilities", description = "Prisons, pretrial, rehabilitation and adolescent centres"),
         (name = "locations", description = "Places inside a facility, capacity and out-of-service periods"),
     )
@@ -47,27 +49,51 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(locations::take_out_of_service))
         .routes(routes!(locations::return_to_service))
         .routes(routes!(locations::history))
-        .routes(routes!(health::openapi_json));
+        .routes(routes!(health::openapi_json))
+        .routes(routes!(auth::token));
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(routes!(health::healthz))
         .routes(routes!(health::readyz))
         .nest("/api/v1", v1)
 }
 
-/// The principal acting in a request. Until user accounts exist the server listens on
-/// loopback only, and the caller is named by its address.
+/// The principal acting in a request, from its `Authorization: Bearer …` token.
+/// Anything missing or wrong is the same 401, saying nothing of what was wrong.
 pub struct Caller(pub Principal);
 
-impl<S: Send + Sync> FromRequestParts<S> for Caller {
+impl FromRequestParts<AppState> for Caller {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let secret = parts
+            .headers
+            .get(axum::http::header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .ok_or(custodia_app::AppError::Unauthenticated)?;
+        Ok(Caller(
+            custodia_app::users::authenticate(&state.store, secret.trim()).await?,
+        ))
+    }
+}
+
+/// The client's address, for throttling sign-ins.
+pub struct ClientAddress(pub String);
+
+impl<S: Send + Sync> FromRequestParts<S> for ClientAddress {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        let peer = parts
-            .extensions
-            .get::<ConnectInfo<SocketAddr>>()
-            .map(|c| c.0.ip().to_string())
-            .unwrap_or_else(|| "in-process".to_owned());
-        Ok(Caller(Principal::loopback_client(&peer)))
+        Ok(ClientAddress(
+            parts
+                .extensions
+                .get::<ConnectInfo<SocketAddr>>()
+                .map(|c| c.0.ip().to_string())
+                .unwrap_or_else(|| "in-process".to_owned()),
+        ))
     }
 }
 

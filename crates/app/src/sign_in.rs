@@ -1,0 +1,180 @@
+//! Signing in with a username and password, throttled per account and per client
+//! address, with accounts locked after repeated failures (and the lock journaled).
+
+use std::collections::{HashMap, VecDeque};
+use std::sync::Mutex;
+
+use jiff::{SignedDuration, Timestamp};
+use serde::Serialize;
+
+use custodia_domain::events::{NewEvent, USER_LOCKED};
+use custodia_domain::user::TokenScope;
+use custodia_store::Store;
+
+use crate::error::AppError;
+use crate::secrets;
+use crate::users::{IssuedToken, issue};
+
+/// Failures within this window count towards throttling.
+pub const WINDOW: SignedDuration = SignedDuration::from_mins(15);
+/// Failures per account within the window before further attempts are refused.
+pub const PER_ACCOUNT: usize = 5;
+/// Failures per client address within the window before further attempts are refused.
+pub const PER_CLIENT: usize = 20;
+/// Consecutive failures after which the account is locked.
+pub const LOCK_AFTER: i64 = 10;
+/// How long a lock lasts.
+pub const LOCK_FOR: SignedDuration = SignedDuration::from_mins(30);
+/// How long a token from signing in lives.
+pub const SESSION: SignedDuration = SignedDuration::from_hours(12);
+
+/// Recent failures per key (an account or a client address), kept in memory.
+#[derive(Debug, Default)]
+pub struct Throttle {
+    failures: Mutex<HashMap<String, VecDeque<Timestamp>>>,
+}
+
+impl Throttle {
+    /// Seconds to wait before `key` may try again, if it has failed `limit` times within the window.
+    pub fn wait(&self, key: &str, limit: usize, now: Timestamp) -> Option<u64> {
+        let mut failures = self.failures.lock().unwrap_or_else(|p| p.into_inner());
+        let recent = failures.get_mut(key)?;
+        while recent.front().is_some_and(|t| *t + WINDOW <= now) {
+            recent.pop_front();
+        }
+        if recent.len() < limit {
+            return None;
+        }
+        let oldest = recent.front().copied()?;
+        let wait = (oldest + WINDOW).duration_since(now).as_secs().max(1);
+        Some(wait.unsigned_abs())
+    }
+
+    /// Records a failure for `key`.
+    pub fn fail(&self, key: &str, now: Timestamp) {
+        let mut failures = self.failures.lock().unwrap_or_else(|p| p.into_inner());
+        if failures.len() > 100_000 {
+            // Under a spray of random keys, forget the oldest state rather than grow without bound.
+            failures.clear();
+        }
+        failures.entry(key.to_owned()).or_default().push_back(now);
+    }
+}
+
+#[derive(Serialize)]
+struct Locked {
+    failed_sign_ins: i64,
+    until: String,
+    client: String,
+}
+
+/// Signs in and issues a session token. Every refusal is the same `Unauthenticated`
+/// (or `Throttled`), whatever was wrong, so that nothing is learnt from it.
+pub async fn sign_in(
+    store: &Store,
+    throttle: &Throttle,
+    username: &str,
+    password: &str,
+    client: &str,
+) -> Result<IssuedToken, AppError> {
+    let now = Timestamp::now();
+    let (account_key, client_key) = (format!("user:{username}"), format!("client:{client}"));
+    let waits = [
+        throttle.wait(&account_key, PER_ACCOUNT, now),
+        throttle.wait(&client_key, PER_CLIENT, now),
+    ];
+    if let Some(retry_after_secs) = waits.into_iter().flatten().max() {
+        return Err(AppError::Throttled { retry_after_secs });
+    }
+    let plausible = (1..=64).contains(&username.len()) && (1..=1024).contains(&password.len());
+    let creds = if plausible {
+        store.credentials(username).await?
+    } else {
+        None
+    };
+    let Some(creds) = creds else {
+        // Spend the time a real check takes, so timing does not tell accounts apart.
+        secrets::verify_password(password, &secrets::decoy_hash().await).await;
+        throttle.fail(&account_key, now);
+        throttle.fail(&client_key, now);
+        return Err(AppError::Unauthenticated);
+    };
+    let matches = secrets::verify_password(password, &creds.password_hash).await;
+    let locked = creds.user.locked_until.is_some_and(|until| until > now);
+    if matches && creds.user.active && !locked {
+        if creds.failed_logins > 0 || creds.user.locked_until.is_some() {
+            let id = creds.user.id;
+            store
+                .write("system:sign-in", |tx| {
+                    Box::pin(
+                        async move { Ok::<_, AppError>(tx.set_login_state(id, 0, None).await?) },
+                    )
+                })
+                .await?;
+        }
+        return issue(
+            store,
+            &format!("user:{username}"),
+            username,
+            "sign-in",
+            TokenScope::Full,
+            SESSION,
+        )
+        .await;
+    }
+    throttle.fail(&account_key, now);
+    throttle.fail(&client_key, now);
+    if !matches {
+        let (id, failed) = (creds.user.id, creds.failed_logins + 1);
+        let lock = (failed >= LOCK_AFTER && !locked).then(|| now + LOCK_FOR);
+        let client = client.to_owned();
+        let username = username.to_owned();
+        store
+            .write("system:sign-in", |tx| {
+                let (client, username) = (client.clone(), username.clone());
+                Box::pin(async move {
+                    tx.set_login_state(id, failed, lock.or(creds.user.locked_until))
+                        .await?;
+                    if let Some(until) = lock {
+                        let details = Locked {
+                            failed_sign_ins: failed,
+                            until: custodia_domain::time::canonical(until),
+                            client,
+                        };
+                        tx.append(NewEvent::about_user(USER_LOCKED, &username, &details, now))
+                            .await?;
+                    }
+                    Ok::<_, AppError>(())
+                })
+            })
+            .await?;
+    }
+    Err(AppError::Unauthenticated)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn throttle_counts_within_the_window() {
+        let t = Throttle::default();
+        let start: Timestamp = "2023-08-30T10:00:00Z".parse().unwrap();
+        for i in 0..PER_ACCOUNT {
+            assert_eq!(t.wait("user:ana", PER_ACCOUNT, start), None, "attempt {i}");
+            t.fail("user:ana", start);
+        }
+        assert_eq!(t.wait("user:ana", PER_ACCOUNT, start), Some(15 * 60));
+        assert_eq!(
+            t.wait("user:luis", PER_ACCOUNT, start),
+            None,
+            "other accounts are not affected"
+        );
+        let later = start + WINDOW;
+        assert_eq!(
+            t.wait("user:ana", PER_ACCOUNT, later),
+            None,
+            "failures age out"
+        );
+    }
+}
