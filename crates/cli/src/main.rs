@@ -51,6 +51,12 @@ enum Command {
     /// Facilities and their locations.
     #[command(subcommand)]
     Facilities(commands::facilities::FacilitiesCommand),
+    /// User accounts and their roles.
+    #[command(subcommand)]
+    User(commands::users::UserCommand),
+    /// API tokens for other systems.
+    #[command(subcommand)]
+    Token(commands::users::TokenCommand),
     /// Check the journal.
     #[command(subcommand)]
     Audit(commands::audit::AuditCommand),
@@ -95,6 +101,8 @@ async fn run(command: Command) -> anyhow::Result<std::process::ExitCode> {
             Ok(std::process::ExitCode::SUCCESS)
         }
         Command::Facilities(c) => commands::facilities::run(c).await,
+        Command::User(c) => commands::users::run_user(c).await,
+        Command::Token(c) => commands::users::run_token(c).await,
         Command::Audit(c) => commands::audit::run(c).await,
         Command::Bench(c) => commands::bench::run(c).await,
     }

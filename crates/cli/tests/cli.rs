@@ -6,6 +6,26 @@ use std::process::{Command, Output, Stdio};
 use custodia_store::{Backend, Store};
 use custodia_testkit::both_backends;
 
+/// Runs custodia with `input` on standard input.
+fn custodia_with_input(args: &[&str], input: &str) -> Output {
+    use std::io::Write;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_custodia"))
+        .args(args)
+        .env_remove("CUSTODIA_DB")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run custodia");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(input.as_bytes())
+        .expect("write stdin");
+    child.wait_with_output().expect("custodia output")
+}
+
 fn custodia(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_custodia"))
         .args(args)
@@ -58,6 +78,13 @@ fn every_help_is_clear() {
         vec!["audit", "verify", "--help"],
         vec!["audit", "head", "--help"],
         vec!["bench", "journal", "--help"],
+        vec!["user", "add", "--help"],
+        vec!["user", "grant", "--help"],
+        vec!["user", "disable", "--help"],
+        vec!["user", "list", "--help"],
+        vec!["token", "create", "--help"],
+        vec!["token", "revoke", "--help"],
+        vec!["token", "list", "--help"],
     ] {
         let out = custodia(&args);
         assert!(out.status.success(), "{args:?}");
@@ -261,6 +288,60 @@ both_backends! {
         let out = custodia(&["audit", "verify", "--db", &db.url, "--anchor", "12:nothex"]);
         assert!(!out.status.success());
         assert!(text(&out.stderr).contains("64 hexadecimal"));
+    }
+
+    async fn users_and_tokens_at_the_command_line(db) {
+        let url = db.url.as_str();
+        assert!(custodia(&["seed", "--db", url]).status.success());
+        let add = |name: &str, role: &str, facility: Option<&str>, password: &str| {
+            let mut args = vec!["user", "add", "--db", url, "--username", name, "--role", role, "--password-stdin"];
+            if let Some(f) = facility {
+                args.extend(["--facility", f]);
+            }
+            custodia_with_input(&args, &format!("{password}\n"))
+        };
+        let out = add("root.admin", "national-admin", None, "cuatro caballos azules");
+        assert!(out.status.success(), "{}", text(&out.stderr));
+        // The password policy, the role names and the facilities are checked.
+        let weak = add("weak", "facility-officer", Some("CPL-AZ-1"), "password1234");
+        assert!(!weak.status.success());
+        assert!(text(&weak.stderr).contains("password"), "{}", text(&weak.stderr));
+        let bad_role = add("x.y", "warden", None, "cuatro caballos azules");
+        assert!(!bad_role.status.success());
+        assert!(text(&bad_role.stderr).contains("national-admin"), "{}", text(&bad_role.stderr));
+        let nowhere = add("x.y", "facility-officer", Some("CPL-NOPE"), "cuatro caballos azules");
+        assert!(!nowhere.status.success());
+        let out = add("ofi.turi", "facility-officer", Some("CPL-AZ-1"), "siete lunas sobre turi");
+        assert!(out.status.success(), "{}", text(&out.stderr));
+        let out = custodia(&["user", "grant", "--db", url, "--username", "ofi.turi", "--role", "health-officer", "--facility", "CPL-AZ-1"]);
+        assert!(out.status.success(), "{}", text(&out.stderr));
+        let list = text(&custodia(&["user", "list", "--db", url]).stdout);
+        assert!(list.contains("ofi.turi") && list.contains("health-officer (CPL-AZ-1)"), "{list}");
+        assert!(!list.contains("siete lunas"), "no password is ever printed");
+
+        let out = custodia(&["token", "create", "--db", url, "--username", "ofi.turi", "--name", "roll feed", "--read-only", "--days", "30"]);
+        assert!(out.status.success(), "{}", text(&out.stderr));
+        let token = text(&out.stdout).trim().to_owned();
+        assert!(token.starts_with("cst_") && token.len() == 68, "{token}");
+        let tokens = text(&custodia(&["token", "list", "--db", url]).stdout);
+        assert!(tokens.contains("roll feed") && tokens.contains("read-only"), "{tokens}");
+        assert!(!tokens.contains(&token[4..]), "secrets are never listed");
+        let principal = custodia_app::users::authenticate(&db.store, &token).await.unwrap();
+        assert_eq!(principal.actor, "user:ofi.turi");
+        let id = tokens.split_whitespace().next().unwrap().to_owned();
+        assert!(custodia(&["token", "revoke", "--db", url, "--id", &id]).status.success());
+        assert!(custodia_app::users::authenticate(&db.store, &token).await.is_err());
+
+        let out = custodia(&["user", "disable", "--db", url, "--username", "ofi.turi"]);
+        assert!(text(&out.stdout).contains("disabled"), "{}", text(&out.stdout));
+        let out = custodia(&["token", "create", "--db", url, "--username", "ofi.turi", "--name", "again"]);
+        assert!(!out.status.success(), "a disabled user gets no token");
+        // Every change is in the journal, and no secret is.
+        let journal: Vec<_> = db.store.journal_page(0, 100_000).await.unwrap();
+        let kinds: Vec<&str> = journal.iter().map(|e| e.event_type.as_str()).filter(|t| t.starts_with("user.") || t.starts_with("token.")).collect();
+        assert_eq!(kinds, ["user.created", "user.created", "user.granted", "token.created", "token.revoked", "user.disabled"]);
+        assert!(journal.iter().all(|e| !e.payload.contains("siete lunas") && !e.payload.contains(&token[4..])));
+        assert!(db.store.verify_journal(None).await.is_ok());
     }
 
     async fn serve_answers_and_stops_gracefully(db) {

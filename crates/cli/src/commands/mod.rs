@@ -4,6 +4,7 @@ pub mod audit;
 pub mod bench;
 pub mod facilities;
 pub mod serve;
+pub mod users;
 
 use anyhow::Context;
 use custodia_store::Store;
