@@ -5,6 +5,7 @@
 
 #![warn(missing_docs)]
 
+pub mod access_audit;
 pub mod error;
 pub mod facilities;
 pub mod history;

@@ -603,6 +603,40 @@ both_backends! {
         assert_eq!(report.verified, 7 + 2, "7 changes after the test admin's user and token");
     }
 
+    // Reads of a person's file are journaled and shown to inspectors, not to officers.
+    async fn access_events_are_listed_for_inspectors(db) {
+        let s = Server::start(&db.store).await;
+        assert_eq!(s.post("/api/v1/facilities", &facility(TURI)).await.status, StatusCode::CREATED);
+        let officer = custodia_app::Principal::user("ofi", vec![Grant::facility(Role::FacilityOfficer, TURI)], false);
+        for reason in ["court request", "transfer review"] {
+            custodia_app::access_audit::record(
+                &db.store,
+                &officer,
+                custodia_app::access_audit::ACCESS_READ,
+                &custodia_app::access_audit::person_subject("P-1"),
+                Some(TURI),
+                "person file",
+                Some(reason),
+            )
+            .await
+            .expect("journaled");
+        }
+        let listed = s.get("/api/v1/audit/access?person=P-1").await;
+        assert_eq!(listed.status, StatusCode::OK, "{listed:?}");
+        let entries = listed.body.as_array().expect("a list");
+        assert_eq!(entries.len(), 2);
+        assert_eq!(entries[0]["actor"], "user:ofi");
+        assert_eq!(entries[1]["payload"]["reason"], "transfer review");
+        assert_eq!(s.get("/api/v1/audit/access?person=P-2").await.body, json!([]));
+        let token = bearer_for(&db.store, "ofi.turi", vec![Grant::facility(Role::FacilityOfficer, TURI)])
+            .await
+            .expect("token");
+        let as_officer = s
+            .send(s.client.get(s.url("/api/v1/audit/access?person=P-1")).bearer_auth(token))
+            .await;
+        assert_problem(&as_officer, 403, "forbidden");
+    }
+
     // Bad input: a problem document every time, and nothing changes.
     async fn bad_input_changes_nothing(db) {
         let s = Server::start(&db.store).await;
@@ -801,7 +835,9 @@ both_backends! {
                 }
                 let responses = op["responses"].as_object().expect("responses");
                 assert!(!responses.is_empty(), "{method} {path} documents no response");
-                // A path parameter is one the path names; every other one is optional.
+                // A path parameter is one the path names; query parameters are optional
+                // except the few an operation cannot do without.
+                let required_queries: &[(&str, &str)] = &[("/api/v1/audit/access", "person")];
                 for p in op["parameters"].as_array().into_iter().flatten() {
                     let name = p["name"].as_str().expect("parameter name");
                     match p["in"].as_str() {
@@ -809,7 +845,11 @@ both_backends! {
                             path.contains(&format!("{{{name}}}")),
                             "{method} {path}: `{name}` is documented in the path: {p}"
                         ),
-                        Some("query") => assert_ne!(p["required"], true, "{method} {path}: {p}"),
+                        Some("query") => assert_eq!(
+                            p["required"] == true,
+                            required_queries.contains(&(path.as_str(), name)),
+                            "{method} {path}: {p}"
+                        ),
                         other => panic!("{method} {path}: `{name}` in {other:?}"),
                     }
                 }
@@ -831,6 +871,9 @@ both_backends! {
             .await;
         assert_eq!(signed_in.status, StatusCode::OK, "{signed_in:?}");
         c.check("post", "/api/v1/auth/token", &signed_in);
+        let audit = s.get("/api/v1/audit/access?person=P-1").await;
+        assert_eq!(audit.status, StatusCode::OK, "{audit:?}");
+        c.check("get", "/api/v1/audit/access", &audit);
         let ready = s.get("/readyz").await;
         assert_eq!(ready.status, StatusCode::OK, "{}", ready.body);
         c.check("get", "/readyz", &ready);

@@ -1,5 +1,6 @@
 //! The routes of the JSON API and the OpenAPI document built from them.
 
+mod audit;
 mod auth;
 mod common;
 mod facilities;
@@ -30,6 +31,7 @@ use crate::problem::ApiError;
     tags(
         (name = "health", description = "Liveness and readiness"),
         (name = "auth", description = "Signing in for a bearer token"),
+        (name = "audit", description = "Who read or exported what"),
         (name = "facilities", description = "Prisons, pretrial, rehabilitation and adolescent centres"),
         (name = "locations", description = "Places inside a facility, capacity and out-of-service periods"),
     )
@@ -50,7 +52,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(locations::return_to_service))
         .routes(routes!(locations::history))
         .routes(routes!(health::openapi_json))
-        .routes(routes!(auth::token));
+        .routes(routes!(auth::token))
+        .routes(routes!(audit::access));
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(routes!(health::healthz))
         .routes(routes!(health::readyz))
