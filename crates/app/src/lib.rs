@@ -13,6 +13,7 @@ pub mod import;
 pub mod locations;
 pub mod principal;
 pub mod secrets;
+pub mod sessions;
 pub mod sign_in;
 pub mod users;
 

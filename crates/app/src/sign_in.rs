@@ -68,8 +68,8 @@ struct Locked {
     client: String,
 }
 
-/// Signs in and issues a session token. Every refusal is the same `Unauthenticated`
-/// (or `Throttled`), whatever was wrong, so that nothing is learnt from it.
+/// Signs in for an API token valid 12 hours. Every refusal is the same
+/// `Unauthenticated` (or `Throttled`), whatever was wrong, so that nothing is learnt from it.
 pub async fn sign_in(
     store: &Store,
     throttle: &Throttle,
@@ -77,6 +77,26 @@ pub async fn sign_in(
     password: &str,
     client: &str,
 ) -> Result<IssuedToken, AppError> {
+    let user = check_credentials(store, throttle, username, password, client).await?;
+    issue(
+        store,
+        &format!("user:{}", user.username),
+        &user.username,
+        "sign-in",
+        TokenScope::Full,
+        SESSION,
+    )
+    .await
+}
+
+/// Checks a username and password, with throttling and locking; the user on success.
+pub async fn check_credentials(
+    store: &Store,
+    throttle: &Throttle,
+    username: &str,
+    password: &str,
+    client: &str,
+) -> Result<custodia_domain::user::User, AppError> {
     let now = Timestamp::now();
     let (account_key, client_key) = (format!("user:{username}"), format!("client:{client}"));
     let waits = [
@@ -112,15 +132,7 @@ pub async fn sign_in(
                 })
                 .await?;
         }
-        return issue(
-            store,
-            &format!("user:{username}"),
-            username,
-            "sign-in",
-            TokenScope::Full,
-            SESSION,
-        )
-        .await;
+        return Ok(creds.user);
     }
     throttle.fail(&account_key, now);
     throttle.fail(&client_key, now);

@@ -17,6 +17,7 @@ pub mod locations;
 pub mod migrate;
 mod postgres;
 mod row;
+pub mod sessions;
 mod sqlite;
 pub mod users;
 mod write;

@@ -28,6 +28,11 @@ pub const SQLITE: &[(i64, &str, &str)] = &[
         "users",
         include_str!("../migrations/sqlite/0004_users.sql"),
     ),
+    (
+        5,
+        "sessions",
+        include_str!("../migrations/sqlite/0005_sessions.sql"),
+    ),
 ];
 
 /// (version, description, SQL) of each PostgreSQL migration.
@@ -51,6 +56,11 @@ pub const POSTGRES: &[(i64, &str, &str)] = &[
         4,
         "users",
         include_str!("../migrations/postgres/0004_users.sql"),
+    ),
+    (
+        5,
+        "sessions",
+        include_str!("../migrations/postgres/0005_sessions.sql"),
     ),
 ];
 

@@ -7,6 +7,7 @@
 mod api;
 mod extract;
 mod middleware;
+mod pages;
 mod problem;
 
 use std::net::SocketAddr;
@@ -25,6 +26,8 @@ pub const BODY_LIMIT: usize = 1024 * 1024;
 pub struct AppState {
     /// The database.
     pub store: Store,
+    /// Whether cookies are marked `Secure` (served over TLS, e.g. behind a proxy).
+    pub secure_cookies: bool,
     /// Recent failed sign-ins.
     pub throttle: Arc<custodia_app::sign_in::Throttle>,
     openapi: Arc<String>,
@@ -43,10 +46,23 @@ fn parts() -> (Router<AppState>, utoipa::openapi::OpenApi) {
 
 /// Builds the application: every route, with its middleware.
 pub fn app(store: Store) -> Router {
+    app_with(store, false)
+}
+
+/// Builds the application; `secure_cookies` when it is served over TLS.
+pub fn app_with(store: Store, secure_cookies: bool) -> Router {
     let (api, doc) = parts();
+    let api = api
+        .route("/", axum::routing::get(pages::home))
+        .route(
+            "/login",
+            axum::routing::get(pages::login_page).post(pages::login),
+        )
+        .route("/logout", axum::routing::post(pages::logout));
     let openapi = Arc::new(doc.to_pretty_json().unwrap_or_else(|_| "{}".to_owned()));
     let state = AppState {
         store,
+        secure_cookies,
         throttle: Arc::default(),
         openapi,
     };
@@ -60,6 +76,15 @@ pub async fn serve(
     store: Store,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
+    serve_app(listener, app(store), shutdown).await
+}
+
+/// Serves a built application (see [`app_with`]) on a loopback `listener` until `shutdown`.
+pub async fn serve_app(
+    listener: tokio::net::TcpListener,
+    app: Router,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
     let addr = listener.local_addr()?;
     if !addr.ip().is_loopback() {
         return Err(std::io::Error::new(
@@ -71,7 +96,7 @@ pub async fn serve(
     }
     axum::serve(
         listener,
-        app(store).into_make_service_with_connect_info::<SocketAddr>(),
+        app.into_make_service_with_connect_info::<SocketAddr>(),
     )
     .with_graceful_shutdown(shutdown)
     .await

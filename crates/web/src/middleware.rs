@@ -106,7 +106,11 @@ async fn around(req: Request, next: Next) -> Response {
 /// Makes sure an error response is a problem document carrying the request id.
 async fn as_problem(response: Response, id: &str) -> Response {
     let status = response.status();
-    if !(status.is_client_error() || status.is_server_error()) {
+    let is_page = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes().starts_with(b"text/html"));
+    if !(status.is_client_error() || status.is_server_error()) || is_page {
         return response;
     }
     let is_problem = response

@@ -20,6 +20,10 @@ pub struct ServeArgs {
     /// Load the reference facilities first when the database has none.
     #[arg(long)]
     seed: bool,
+    /// Mark session cookies `Secure` (set when users reach Custodia over HTTPS, e.g.
+    /// through a TLS-terminating reverse proxy).
+    #[arg(long, env = "CUSTODIA_SECURE_COOKIES")]
+    secure_cookies: bool,
 }
 
 /// Reads HOST:PORT, where HOST is an address or a name such as `localhost`.
@@ -59,7 +63,8 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
         store.backend().name()
     );
     tracing::info!(%addr, database = store.backend().name(), "serving");
-    custodia_web::serve(listener, store.clone(), shutdown_signal()).await?;
+    let app = custodia_web::app_with(store.clone(), args.secure_cookies);
+    custodia_web::serve_app(listener, app, shutdown_signal()).await?;
     store.close().await;
     tracing::info!("stopped");
     Ok(ExitCode::SUCCESS)

@@ -46,3 +46,32 @@ pub async fn token(
         .await?,
     ))
 }
+
+/// The browser session a request carries.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct SessionInfo {
+    /// Who is signed in.
+    pub username: String,
+    /// The token to send in `x-csrf-token` with every change.
+    pub csrf_token: String,
+    /// When the session ends at the latest.
+    #[schema(value_type = String, format = DateTime)]
+    pub expires_at: jiff::Timestamp,
+}
+
+/// The current browser session (signed in at `/login`) and its CSRF token, for scripts.
+#[utoipa::path(get, path = "/auth/session", tag = "auth",
+    responses((status = 200, description = "The session", body = SessionInfo)))]
+pub async fn session(
+    State(s): State<AppState>,
+    headers: axum::http::HeaderMap,
+) -> Result<Json<SessionInfo>, ApiError> {
+    let secret =
+        crate::pages::session_cookie(&headers).ok_or(custodia_app::AppError::Unauthenticated)?;
+    let live = custodia_app::sessions::authenticate(&s.store, &secret).await?;
+    Ok(Json(SessionInfo {
+        username: live.username,
+        csrf_token: live.csrf_token,
+        expires_at: live.expires_at,
+    }))
+}

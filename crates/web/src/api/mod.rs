@@ -18,7 +18,9 @@ use utoipa_axum::routes;
 use custodia_app::Principal;
 
 use crate::AppState;
-use crate::problem::ApiError;
+use axum::http::{Method, StatusCode};
+
+use crate::problem::{ApiError, Problem};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -53,6 +55,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(locations::history))
         .routes(routes!(health::openapi_json))
         .routes(routes!(auth::token))
+        .routes(routes!(auth::session))
         .routes(routes!(audit::access));
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(routes!(health::healthz))
@@ -60,9 +63,14 @@ pub fn router() -> OpenApiRouter<AppState> {
         .nest("/api/v1", v1)
 }
 
-/// The principal acting in a request, from its `Authorization: Bearer …` token.
-/// Anything missing or wrong is the same 401, saying nothing of what was wrong.
+/// The principal acting in a request: from its `Authorization: Bearer …` token, or from
+/// a browser session cookie, whose changes (any method but GET, HEAD and OPTIONS) must
+/// carry the session's token in `x-csrf-token`. Anything missing or wrong is the same
+/// 401, saying nothing of what was wrong.
 pub struct Caller(pub Principal);
+
+/// The header a session's changes carry their CSRF token in.
+pub const CSRF_HEADER: &str = "x-csrf-token";
 
 impl FromRequestParts<AppState> for Caller {
     type Rejection = ApiError;
@@ -71,15 +79,38 @@ impl FromRequestParts<AppState> for Caller {
         parts: &mut Parts,
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
-        let secret = parts
+        let bearer = parts
             .headers
             .get(axum::http::header::AUTHORIZATION)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.strip_prefix("Bearer "))
+            .map(|v| {
+                v.to_str()
+                    .ok()
+                    .and_then(|v| v.strip_prefix("Bearer "))
+                    .unwrap_or("")
+            });
+        if let Some(secret) = bearer {
+            return Ok(Caller(
+                custodia_app::users::authenticate(&state.store, secret.trim()).await?,
+            ));
+        }
+        let secret = crate::pages::session_cookie(&parts.headers)
             .ok_or(custodia_app::AppError::Unauthenticated)?;
-        Ok(Caller(
-            custodia_app::users::authenticate(&state.store, secret.trim()).await?,
-        ))
+        let live = custodia_app::sessions::authenticate(&state.store, &secret).await?;
+        let safe = matches!(parts.method, Method::GET | Method::HEAD | Method::OPTIONS);
+        let sent = parts
+            .headers
+            .get(CSRF_HEADER)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("");
+        if !safe && !custodia_app::sessions::csrf_matches(sent, &live.csrf_token) {
+            return Err(Problem::new(
+                StatusCode::FORBIDDEN,
+                "csrf_failed",
+                "a change made with a browser session must carry its CSRF token in x-csrf-token",
+            )
+            .into());
+        }
+        Ok(Caller(live.principal))
     }
 }
 
