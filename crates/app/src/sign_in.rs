@@ -28,6 +28,9 @@ pub const LOCK_FOR: SignedDuration = SignedDuration::from_mins(30);
 /// How long a token from signing in lives.
 pub const SESSION: SignedDuration = SignedDuration::from_hours(12);
 
+/// The most keys tracked at once (memory stays bounded whatever is sprayed at it).
+const MAX_KEYS: usize = 100_000;
+
 /// Recent failures per key (an account or a client address), kept in memory.
 #[derive(Debug, Default)]
 pub struct Throttle {
@@ -53,9 +56,12 @@ impl Throttle {
     /// Records a failure for `key`.
     pub fn fail(&self, key: &str, now: Timestamp) {
         let mut failures = self.failures.lock().unwrap_or_else(|p| p.into_inner());
-        if failures.len() > 100_000 {
-            // Under a spray of random keys, forget the oldest state rather than grow without bound.
-            failures.clear();
+        if failures.len() >= MAX_KEYS && !failures.contains_key(key) {
+            // Under a spray of keys, drop what has aged out; keys already tracked keep counting.
+            failures.retain(|_, times| times.back().is_some_and(|t| *t + WINDOW > now));
+            if failures.len() >= MAX_KEYS {
+                return;
+            }
         }
         failures.entry(key.to_owned()).or_default().push_back(now);
     }
@@ -98,7 +104,14 @@ pub async fn check_credentials(
     client: &str,
 ) -> Result<custodia_domain::user::User, AppError> {
     let now = Timestamp::now();
-    let (account_key, client_key) = (format!("user:{username}"), format!("client:{client}"));
+    let plausible = (1..=64).contains(&username.len()) && (1..=1024).contains(&password.len());
+    // Names no account can have share one key, so a flood of huge names costs no memory.
+    let account_key = if plausible {
+        format!("user:{username}")
+    } else {
+        "user:(implausible)".to_owned()
+    };
+    let client_key = format!("client:{client}");
     let waits = [
         throttle.wait(&account_key, PER_ACCOUNT, now),
         throttle.wait(&client_key, PER_CLIENT, now),
@@ -106,7 +119,6 @@ pub async fn check_credentials(
     if let Some(retry_after_secs) = waits.into_iter().flatten().max() {
         return Err(AppError::Throttled { retry_after_secs });
     }
-    let plausible = (1..=64).contains(&username.len()) && (1..=1024).contains(&password.len());
     let creds = if plausible {
         store.credentials(username).await?
     } else {
@@ -137,7 +149,12 @@ pub async fn check_credentials(
     throttle.fail(&account_key, now);
     throttle.fail(&client_key, now);
     if !matches {
-        let (id, failed) = (creds.user.id, creds.failed_logins + 1);
+        // A lock that has run out starts the count again.
+        let expired = creds.user.locked_until.is_some_and(|until| until <= now);
+        let (id, failed) = (
+            creds.user.id,
+            if expired { 1 } else { creds.failed_logins + 1 },
+        );
         let lock = (failed >= LOCK_AFTER && !locked).then(|| now + LOCK_FOR);
         let client = client.to_owned();
         let username = username.to_owned();

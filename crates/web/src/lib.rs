@@ -90,7 +90,7 @@ pub async fn serve_app(
         return Err(std::io::Error::new(
             std::io::ErrorKind::PermissionDenied,
             format!(
-                "refusing to serve on {addr}: until access control exists, only loopback addresses"
+                "refusing to serve on {addr}: Custodia serves on loopback addresses only (put a TLS reverse proxy in front)"
             ),
         ));
     }

@@ -871,6 +871,29 @@ both_backends! {
             .await;
         assert_eq!(signed_in.status, StatusCode::OK, "{signed_in:?}");
         c.check("post", "/api/v1/auth/token", &signed_in);
+        // The session route answers browser sessions only: sign in through the form.
+        let browser = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .expect("client");
+        let form = browser
+            .post(s.url("/login"))
+            .form(&[("username", "admin"), ("password", "cuatro caballos azules")])
+            .send()
+            .await
+            .expect("sign in");
+        let cookie = form.headers()[reqwest::header::SET_COOKIE]
+            .to_str()
+            .expect("cookie")
+            .split(';')
+            .next()
+            .expect("name=value")
+            .to_owned();
+        let session = s
+            .send(browser.get(s.url("/api/v1/auth/session")).header(reqwest::header::COOKIE, cookie))
+            .await;
+        assert_eq!(session.status, StatusCode::OK, "{session:?}");
+        c.check("get", "/api/v1/auth/session", &session);
         let audit = s.get("/api/v1/audit/access?person=P-1").await;
         assert_eq!(audit.status, StatusCode::OK, "{audit:?}");
         c.check("get", "/api/v1/audit/access", &audit);

@@ -8,7 +8,9 @@ use utoipa::openapi::header::Header;
 use utoipa::openapi::path::{Operation, ParameterIn};
 use utoipa::openapi::response::{Response, ResponseBuilder};
 use utoipa::openapi::schema::{ObjectBuilder, Ref, Type};
-use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityRequirement, SecurityScheme};
+use utoipa::openapi::security::{
+    ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityRequirement, SecurityScheme,
+};
 use utoipa::openapi::{OpenApi, RefOr};
 
 fn request_id() -> Header {
@@ -33,7 +35,24 @@ fn problem(description: &str) -> RefOr<Response> {
 /// The operations anyone may call: probes and signing in.
 const PUBLIC: &[&str] = &["/healthz", "/readyz", "/api/v1/auth/token"];
 
-fn complete(op: &mut Operation, public: bool) {
+/// The operations only a browser session may call (a bearer token has no session).
+const SESSION_ONLY: &[&str] = &["/api/v1/auth/session"];
+
+/// Who may call an operation.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Callers {
+    Anyone,
+    /// A bearer token or a browser session (`Caller`).
+    Authenticated,
+    SessionOnly,
+}
+
+fn requirement(scheme: &str) -> SecurityRequirement {
+    SecurityRequirement::new(scheme, Vec::<String>::new())
+}
+
+fn complete(op: &mut Operation, callers: Callers) {
+    let public = callers == Callers::Anyone;
     let has_body = op.request_body.is_some();
     let has_query = op.parameters.iter().flatten().any(|p| match p {
         RefOr::T(p) => p.parameter_in == ParameterIn::Query,
@@ -58,7 +77,7 @@ fn complete(op: &mut Operation, public: bool) {
         add("400", "A query parameter is malformed");
     }
     if !public {
-        add("401", "No valid bearer token");
+        add("401", "No valid bearer token or browser session");
         add("403", "The caller's roles do not allow this");
     }
     add(
@@ -78,24 +97,35 @@ fn complete(op: &mut Operation, public: bool) {
                 .or_insert_with(|| RefOr::T(request_id()));
         }
     }
-    if !public {
-        op.security = Some(vec![SecurityRequirement::new(
-            "bearer",
-            Vec::<String>::new(),
-        )]);
-    }
+    // Alternatives: any one of them will do.
+    op.security = match callers {
+        Callers::Anyone => None,
+        Callers::Authenticated => Some(vec![requirement("bearer"), requirement("session")]),
+        Callers::SessionOnly => Some(vec![requirement("session")]),
+    };
 }
 
 /// Adds the common responses and headers to every operation of the document.
 pub fn add_to(doc: &mut OpenApi) {
-    doc.components
-        .get_or_insert_with(Default::default)
-        .add_security_scheme(
-            "bearer",
-            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
-        );
+    let components = doc.components.get_or_insert_with(Default::default);
+    components.add_security_scheme(
+        "bearer",
+        SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+    );
+    components.add_security_scheme(
+        "session",
+        SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::new(
+            crate::pages::SESSION_COOKIE,
+        ))),
+    );
     for (path, item) in doc.paths.paths.iter_mut() {
-        let public = PUBLIC.contains(&path.as_str());
+        let callers = if PUBLIC.contains(&path.as_str()) {
+            Callers::Anyone
+        } else if SESSION_ONLY.contains(&path.as_str()) {
+            Callers::SessionOnly
+        } else {
+            Callers::Authenticated
+        };
         for op in [
             &mut item.get,
             &mut item.put,
@@ -106,7 +136,7 @@ pub fn add_to(doc: &mut OpenApi) {
         .into_iter()
         .flatten()
         {
-            complete(op, public);
+            complete(op, callers);
         }
     }
 }

@@ -1,0 +1,769 @@
+//! Access control end to end: bearer tokens, roles, facility scopes and signing in, on a
+//! real server on a loopback port, called with reqwest, on both SQLite and a throwaway
+//! PostgreSQL.
+
+use std::collections::BTreeSet;
+
+use custodia_app::sign_in::{self as signing, Throttle};
+use custodia_app::users::{self, IssuedToken, NewUser};
+use custodia_app::{AppError, Principal};
+use custodia_domain::access::{Grant, Role};
+use custodia_domain::user::TokenScope;
+use custodia_store::Store;
+use custodia_testkit::both_backends;
+use reqwest::header::{AUTHORIZATION, HeaderMap};
+use reqwest::{Method, StatusCode};
+use serde_json::{Value, json};
+
+const PROBLEM_JSON: &str = "application/problem+json";
+const CUENCA: &str = "CPL-AZ-1";
+const LATACUNGA: &str = "CPL-CX-1";
+/// A facility code and a location id that do not exist.
+const NO_FACILITY: &str = "CPL-ZZ-9";
+const NO_LOCATION: i64 = 999_999;
+const PASSWORD: &str = "cuatro caballos azules";
+/// The operations anyone may call.
+const PUBLIC: [&str; 3] = ["/healthz", "/readyz", "/api/v1/auth/token"];
+/// The methods an OpenAPI path item names operations by, and their HTTP spelling.
+const METHODS: [(&str, &str); 5] = [
+    ("get", "GET"),
+    ("post", "POST"),
+    ("put", "PUT"),
+    ("patch", "PATCH"),
+    ("delete", "DELETE"),
+];
+
+/// A server on a loopback port; it shuts down when this is dropped.
+struct Server {
+    base: String,
+    client: reqwest::Client,
+    _shutdown: tokio::sync::oneshot::Sender<()>,
+}
+
+/// One response: status, headers and the body as JSON (`Null` when empty, a string when
+/// not JSON).
+#[derive(Debug)]
+struct Reply {
+    status: StatusCode,
+    headers: HeaderMap,
+    body: Value,
+}
+
+impl Reply {
+    fn header(&self, name: &str) -> &str {
+        self.headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_else(|| panic!("no {name} header in {self:?}"))
+    }
+
+    /// The body without its request id, to compare two problems.
+    fn body_sans_request_id(&self) -> Value {
+        let mut body = self.body.clone();
+        if let Some(map) = body.as_object_mut() {
+            map.remove("request_id");
+        }
+        body
+    }
+}
+
+impl Server {
+    async fn start(store: &Store) -> Server {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind loopback");
+        let addr = listener.local_addr().expect("local address");
+        let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+        let store = store.clone();
+        tokio::spawn(async move {
+            custodia_web::serve(listener, store, async {
+                let _ = rx.await;
+            })
+            .await
+            .expect("serve");
+        });
+        Server {
+            base: format!("http://{addr}"),
+            client: reqwest::Client::new(),
+            _shutdown: tx,
+        }
+    }
+
+    /// Any request, with `authorization` as the whole Authorization header (if any).
+    async fn call(
+        &self,
+        method: Method,
+        path: &str,
+        authorization: Option<&str>,
+        body: Option<&Value>,
+    ) -> Reply {
+        let mut req = self.client.request(method, format!("{}{path}", self.base));
+        if let Some(value) = authorization {
+            req = req.header(AUTHORIZATION, value);
+        }
+        if let Some(body) = body {
+            req = req.json(body);
+        }
+        let response = req.send().await.expect("request sent");
+        let status = response.status();
+        let headers = response.headers().clone();
+        let bytes = response.bytes().await.expect("response body");
+        let body = if bytes.is_empty() {
+            Value::Null
+        } else {
+            serde_json::from_slice(&bytes)
+                .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&bytes).into_owned()))
+        };
+        Reply {
+            status,
+            headers,
+            body,
+        }
+    }
+
+    /// A request with a bearer token.
+    async fn with_token(
+        &self,
+        token: &str,
+        method: Method,
+        path: &str,
+        body: Option<&Value>,
+    ) -> Reply {
+        let header = format!("Bearer {token}");
+        self.call(method, path, Some(&header), body).await
+    }
+
+    async fn get(&self, token: &str, path: &str) -> Reply {
+        self.with_token(token, Method::GET, path, None).await
+    }
+
+    async fn sign_in(&self, body: &Value) -> Reply {
+        self.call(Method::POST, "/api/v1/auth/token", None, Some(body))
+            .await
+    }
+}
+
+/// Checks the problem+json shape: status, code, detail, and the request id of the header.
+#[track_caller]
+fn assert_problem(r: &Reply, status: u16, code: &str, what: &str) {
+    assert_eq!(r.status.as_u16(), status, "{what}: {}", r.body);
+    assert_eq!(r.header("content-type"), PROBLEM_JSON, "{what}: {}", r.body);
+    assert_eq!(r.body["code"], code, "{what}: {}", r.body);
+    assert_eq!(r.body["status"], status, "{what}: {}", r.body);
+    assert!(
+        r.body["detail"].as_str().is_some_and(|d| !d.is_empty()),
+        "{what}: {}",
+        r.body
+    );
+    assert_eq!(r.body["request_id"], r.header("x-request-id"), "{what}");
+}
+
+/// A 401 that says how to authenticate.
+#[track_caller]
+fn assert_unauthenticated(r: &Reply, what: &str) {
+    assert_problem(r, 401, "unauthenticated", what);
+    assert!(
+        r.header("www-authenticate").starts_with("Bearer"),
+        "{what}: {:?}",
+        r.headers
+    );
+    assert!(r.body.get("token").is_none(), "{what}: {}", r.body);
+}
+
+fn operator() -> Principal {
+    Principal::command_line("test")
+}
+
+/// Creates a user with `grants` and the test password.
+async fn add_user(store: &Store, username: &str, grants: Vec<Grant>) {
+    let new = NewUser {
+        username: username.to_owned(),
+        display_name: format!("Test {username}"),
+        password: PASSWORD.to_owned(),
+        grants,
+    };
+    users::add(store, &operator(), new)
+        .await
+        .unwrap_or_else(|e| panic!("add user {username}: {e}"));
+}
+
+/// A token for an existing user.
+async fn token_of(store: &Store, username: &str, scope: TokenScope) -> IssuedToken {
+    users::create_token(store, &operator(), username, "tests", scope, 1)
+        .await
+        .unwrap_or_else(|e| panic!("token for {username}: {e}"))
+}
+
+/// Creates a user with `grants` and returns a full token for them.
+async fn bearer_for(store: &Store, username: &str, grants: Vec<Grant>) -> String {
+    add_user(store, username, grants).await;
+    token_of(store, username, TokenScope::Full).await.token
+}
+
+fn facility(code: &str, province: &str, city: &str) -> Value {
+    json!({
+        "code": code,
+        "name": format!("CPL {city}"),
+        "kind": "CPL",
+        "province": province,
+        "city": city,
+        "timezone": "America/Guayaquil",
+        "holds_sex": "men",
+        "holds_age": "adults",
+        "security_levels": ["maximum", "medium"],
+    })
+}
+
+fn location(code: &str) -> Value {
+    json!({
+        "code": code,
+        "name": format!("Location {code}"),
+        "parent_id": null,
+        "security_level": "maximum",
+        "holds_sex": "men",
+        "design_capacity": 10,
+        "operational_capacity": 12,
+    })
+}
+
+/// Two facilities, each with one location, made by a national administrator.
+struct World {
+    admin: String,
+    cuenca_location: i64,
+    latacunga_location: i64,
+}
+
+impl World {
+    async fn build(s: &Server, store: &Store) -> World {
+        let admin = bearer_for(store, "admin", vec![Grant::national(Role::NationalAdmin)]).await;
+        let mut ids = Vec::new();
+        for (code, province, city) in [
+            (CUENCA, "Azuay", "Cuenca"),
+            (LATACUNGA, "Cotopaxi", "Latacunga"),
+        ] {
+            let body = facility(code, province, city);
+            let r = s
+                .with_token(&admin, Method::POST, "/api/v1/facilities", Some(&body))
+                .await;
+            assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+            let path = format!("/api/v1/facilities/{code}/locations");
+            let r = s
+                .with_token(&admin, Method::POST, &path, Some(&location("PAB-A")))
+                .await;
+            assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+            ids.push(r.body["id"].as_i64().expect("numeric id"));
+        }
+        World {
+            admin,
+            cuenca_location: ids[0],
+            latacunga_location: ids[1],
+        }
+    }
+
+    /// What the administrator sees of a facility (details, locations, both histories)
+    /// and the journal's length, to prove that nothing changed.
+    async fn snapshot(&self, s: &Server, store: &Store) -> (Vec<Value>, i64) {
+        let mut seen = Vec::new();
+        for path in [
+            "/api/v1/facilities".to_owned(),
+            format!("/api/v1/facilities/{CUENCA}/locations"),
+            format!("/api/v1/facilities/{LATACUNGA}/locations"),
+            format!("/api/v1/facilities/{CUENCA}/history"),
+            format!("/api/v1/facilities/{LATACUNGA}/history"),
+            format!("/api/v1/locations/{}/history", self.cuenca_location),
+            format!("/api/v1/locations/{}/history", self.latacunga_location),
+        ] {
+            let r = s.get(&self.admin, &path).await;
+            assert_eq!(r.status, StatusCode::OK, "{path}: {}", r.body);
+            seen.push(r.body);
+        }
+        (seen, journal_len(store).await)
+    }
+}
+
+async fn journal_len(store: &Store) -> i64 {
+    store.journal_len().await.expect("journal length")
+}
+
+/// One documented operation: its method and path template.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+struct Op {
+    template: String,
+    method: &'static str,
+    has_body: bool,
+    /// A query string giving every required query parameter a value.
+    query: String,
+    /// The security schemes the document accepts for it (none: anyone may call it).
+    schemes: BTreeSet<String>,
+}
+
+impl Op {
+    fn is_public(&self) -> bool {
+        self.schemes.is_empty()
+    }
+
+    /// Whether the document says a bearer token may call it.
+    fn takes_bearer(&self) -> bool {
+        self.schemes.contains("bearer")
+    }
+
+    fn is_write(&self) -> bool {
+        self.method != "GET"
+    }
+
+    fn is_history(&self) -> bool {
+        self.template.ends_with("/history")
+    }
+
+    /// Whether it reads who read what (national inspectors and administrators only).
+    fn is_access_audit(&self) -> bool {
+        self.template.starts_with("/api/v1/audit/")
+    }
+
+    /// Whether it names a facility or a location.
+    fn is_scoped(&self) -> bool {
+        self.template.contains("{code}") || self.template.contains("{id}")
+    }
+
+    fn path(&self, code: &str, id: i64) -> String {
+        let path = self
+            .template
+            .replace("{code}", code)
+            .replace("{id}", &id.to_string());
+        format!("{path}{}", self.query)
+    }
+
+    /// A plausible body for the operation (a new operation with a body must be added here).
+    fn body(&self, username: &str) -> Option<Value> {
+        if !self.has_body {
+            return None;
+        }
+        Some(match (self.method, self.template.as_str()) {
+            ("POST", "/api/v1/facilities") => facility("CPL-PI-9", "Pichincha", "Quito"),
+            ("PATCH", "/api/v1/facilities/{code}") => json!({"name": "Renamed"}),
+            ("POST", "/api/v1/facilities/{code}/locations") => location("PAB-NEW"),
+            ("PATCH", "/api/v1/locations/{id}") => json!({"name": "Renamed"}),
+            ("POST", "/api/v1/locations/{id}/out-of-service") => json!({"reason": "maintenance"}),
+            ("POST", "/api/v1/auth/token") => json!({"username": username, "password": PASSWORD}),
+            _ => panic!("{self:?}: give this operation a plausible body"),
+        })
+    }
+
+    async fn call(&self, s: &Server, authorization: Option<&str>, code: &str, id: i64) -> Reply {
+        let body = self.body("signer");
+        s.call(
+            Method::from_bytes(self.method.as_bytes()).expect("method"),
+            &self.path(code, id),
+            authorization,
+            body.as_ref(),
+        )
+        .await
+    }
+
+    async fn call_as(&self, s: &Server, token: &str, code: &str, id: i64) -> Reply {
+        self.call(s, Some(&format!("Bearer {token}")), code, id)
+            .await
+    }
+
+    fn name(&self) -> String {
+        format!("{} {}", self.method, self.template)
+    }
+}
+
+/// Every operation of the OpenAPI document, in a stable order.
+async fn operations(s: &Server, token: &str) -> Vec<Op> {
+    let r = s.get(token, "/api/v1/openapi.json").await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let mut ops = BTreeSet::new();
+    for (template, item) in r.body["paths"].as_object().expect("paths") {
+        for (method, name) in METHODS {
+            let Some(documented) = item.get(method) else {
+                continue;
+            };
+            let op = Op {
+                template: template.clone(),
+                method: name,
+                has_body: documented.get("requestBody").is_some(),
+                query: required_query(documented),
+                schemes: schemes(documented),
+            };
+            // Exactly the probes and signing in are open to anyone.
+            let public = PUBLIC.contains(&template.as_str());
+            assert_eq!(op.is_public(), public, "{}: security", op.name());
+            ops.insert(op);
+        }
+    }
+    let ops: Vec<Op> = ops.into_iter().collect();
+    assert!(ops.len() >= 14, "only {} operations documented", ops.len());
+    ops
+}
+
+/// `?name=value&…` for the required query parameters of an operation.
+fn required_query(op: &Value) -> String {
+    let pairs: Vec<String> = op["parameters"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|p| p["in"] == "query" && p["required"] == true)
+        .map(|p| {
+            let value = match p["schema"]["type"].as_str() {
+                Some("boolean") => "true",
+                _ => "1",
+            };
+            format!("{}={value}", p["name"].as_str().expect("parameter name"))
+        })
+        .collect();
+    if pairs.is_empty() {
+        String::new()
+    } else {
+        format!("?{}", pairs.join("&"))
+    }
+}
+
+/// The names of the security schemes of an operation's alternatives.
+fn schemes(op: &Value) -> BTreeSet<String> {
+    op["security"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_object)
+        .flat_map(|requirement| requirement.keys().cloned())
+        .collect()
+}
+
+/// A detail with its key (a facility code or location id) replaced by a placeholder.
+fn without_key(detail: &Value, key: &str) -> String {
+    detail.as_str().expect("detail").replace(key, "KEY")
+}
+
+both_backends! {
+    // Without a valid token, every non-public operation answers 401 and changes nothing.
+    async fn every_operation_needs_a_token(db) {
+        let store = &db.store;
+        let s = Server::start(store).await;
+        let w = World::build(&s, store).await;
+        let ops = operations(&s, &w.admin).await;
+        add_user(store, "signer", vec![Grant::national(Role::Inspector)]).await;
+
+        // A revoked token and a disabled user's token, each working until then.
+        add_user(store, "revoked", vec![Grant::national(Role::NationalAdmin)]).await;
+        let revoked = token_of(store, "revoked", TokenScope::Full).await;
+        let disabled = bearer_for(store, "gone", vec![Grant::national(Role::NationalAdmin)]).await;
+        for token in [&revoked.token, &disabled] {
+            assert_eq!(s.get(token, "/api/v1/facilities").await.status, StatusCode::OK);
+        }
+        users::revoke_token(store, &operator(), revoked.record.id).await.expect("revoke");
+        users::disable(store, &operator(), "gone").await.expect("disable");
+
+        let unknown = format!("cst_{}", "0123456789abcdef".repeat(4));
+        let variants: Vec<(&str, Option<String>)> = vec![
+            ("no token", None),
+            ("malformed token", Some("Bearer nonsense".into())),
+            ("unknown token", Some(format!("Bearer {unknown}"))),
+            ("revoked token", Some(format!("Bearer {}", revoked.token))),
+            ("disabled user's token", Some(format!("Bearer {disabled}"))),
+            ("a valid token under another scheme", Some(format!("Basic {}", w.admin))),
+            ("an empty bearer", Some("Bearer ".into())),
+        ];
+
+        let before = w.snapshot(&s, store).await;
+        let mut refused = 0;
+        for op in ops.iter().filter(|op| !op.is_public()) {
+            for (what, header) in &variants {
+                let journal = journal_len(store).await;
+                let r = op.call(&s, header.as_deref(), CUENCA, w.cuenca_location).await;
+                assert_unauthenticated(&r, &format!("{} with {what}", op.name()));
+                assert_eq!(journal_len(store).await, journal, "{} with {what}", op.name());
+                refused += 1;
+            }
+        }
+        assert!(refused >= 11 * variants.len(), "only {refused} refusals");
+        assert_eq!(w.snapshot(&s, store).await, before);
+
+        // The public operations do not ask for a token, whatever the header says.
+        for op in ops.iter().filter(|op| op.is_public()) {
+            for (what, header) in &variants {
+                let r = op.call(&s, header.as_deref(), CUENCA, w.cuenca_location).await;
+                assert_eq!(r.status, StatusCode::OK, "{} with {what}: {}", op.name(), r.body);
+            }
+        }
+
+        // And with the administrator's token every operation documented for bearer
+        // tokens works (the 401s above are about the token, not about the requests); the
+        // others refuse it.
+        for op in ops.iter().filter(|op| !op.is_public()) {
+            let r = op.call_as(&s, &w.admin, CUENCA, w.cuenca_location).await;
+            if op.takes_bearer() {
+                assert!(r.status.is_success(), "{} as admin: {} {}", op.name(), r.status, r.body);
+            } else {
+                assert_unauthenticated(&r, &format!("{} as admin", op.name()));
+            }
+        }
+    }
+
+    // A facility grant shows nothing of another facility: its records look absent (404).
+    async fn other_facilities_are_invisible(db) {
+        let store = &db.store;
+        let s = Server::start(store).await;
+        let w = World::build(&s, store).await;
+        let ops = operations(&s, &w.admin).await;
+        let officer =
+            bearer_for(store, "officer", vec![Grant::facility(Role::FacilityOfficer, CUENCA)])
+                .await;
+        let director =
+            bearer_for(store, "director", vec![Grant::facility(Role::FacilityDirector, CUENCA)])
+                .await;
+        let before = w.snapshot(&s, store).await;
+
+        let scoped: Vec<&Op> = ops.iter().filter(|op| op.is_scoped()).collect();
+        assert!(scoped.len() >= 10, "only {} operations on a facility or location", scoped.len());
+        let hidden_id = w.latacunga_location.to_string();
+        let absent_id = NO_LOCATION.to_string();
+        for (who, token) in [("officer", &officer), ("director", &director)] {
+            // Their own facility is there for them.
+            let own = s.get(token, &format!("/api/v1/facilities/{CUENCA}")).await;
+            assert_eq!(own.status, StatusCode::OK, "{who}: {}", own.body);
+            let own = s.get(token, &format!("/api/v1/locations/{}", w.cuenca_location)).await;
+            assert_eq!(own.status, StatusCode::OK, "{who}: {}", own.body);
+
+            for op in &scoped {
+                let what = format!("{} as {who}", op.name());
+                let hidden = op.call_as(&s, token, LATACUNGA, w.latacunga_location).await;
+                let absent = op.call_as(&s, token, NO_FACILITY, NO_LOCATION).await;
+                assert_problem(&hidden, 404, "not_found", &what);
+                assert_problem(&absent, 404, "not_found", &format!("{what} (absent)"));
+                // Exactly as for something that does not exist, but for the key.
+                let (hidden_key, absent_key) = if op.template.contains("{code}") {
+                    (LATACUNGA, NO_FACILITY)
+                } else {
+                    (hidden_id.as_str(), absent_id.as_str())
+                };
+                assert_eq!(
+                    without_key(&hidden.body["detail"], hidden_key),
+                    without_key(&absent.body["detail"], absent_key),
+                    "{what}"
+                );
+                let mut hidden_body = hidden.body_sans_request_id();
+                let mut absent_body = absent.body_sans_request_id();
+                hidden_body["detail"] = Value::Null;
+                absent_body["detail"] = Value::Null;
+                assert_eq!(hidden_body, absent_body, "{what}");
+            }
+
+            let list = s.get(token, "/api/v1/facilities").await;
+            assert_eq!(list.status, StatusCode::OK, "{who}: {}", list.body);
+            let codes: Vec<&str> = list
+                .body
+                .as_array()
+                .expect("a list")
+                .iter()
+                .map(|f| f["code"].as_str().expect("code"))
+                .collect();
+            assert_eq!(codes, [CUENCA], "{who}");
+        }
+        assert_eq!(w.snapshot(&s, store).await, before, "nothing changed");
+    }
+
+    // Roles that may only read are refused every write (403), and can still read.
+    async fn weak_roles_are_refused(db) {
+        let store = &db.store;
+        let s = Server::start(store).await;
+        let w = World::build(&s, store).await;
+        let ops: Vec<Op> = operations(&s, &w.admin)
+            .await
+            .into_iter()
+            .filter(Op::takes_bearer)
+            .collect();
+        let writes: Vec<&Op> = ops.iter().filter(|op| op.is_write()).collect();
+        assert!(writes.len() >= 6, "only {} write operations", writes.len());
+        let officer =
+            bearer_for(store, "officer", vec![Grant::facility(Role::FacilityOfficer, CUENCA)])
+                .await;
+        let inspector =
+            bearer_for(store, "inspector", vec![Grant::national(Role::Inspector)]).await;
+        add_user(store, "reader", vec![Grant::national(Role::NationalAdmin)]).await;
+        let read_only = token_of(store, "reader", TokenScope::ReadOnly).await.token;
+        let before = w.snapshot(&s, store).await;
+
+        // The officer, in their own facility: reads, but no history, no access audit and
+        // no writes.
+        let at_cuenca = (CUENCA, w.cuenca_location);
+        let at_latacunga = (LATACUNGA, w.latacunga_location);
+        for op in &ops {
+            let what = format!("{} as officer", op.name());
+            let r = op.call_as(&s, &officer, at_cuenca.0, at_cuenca.1).await;
+            if op.is_write() || op.is_history() || op.is_access_audit() {
+                assert_problem(&r, 403, "forbidden", &what);
+            } else {
+                assert_eq!(r.status, StatusCode::OK, "{what}: {}", r.body);
+            }
+        }
+
+        // The inspector and a read-only token of an administrator, anywhere: every read,
+        // histories included, and no writes.
+        for (who, token) in [("inspector", &inspector), ("read-only token", &read_only)] {
+            for (code, id) in [at_cuenca, at_latacunga] {
+                for op in &ops {
+                    let what = format!("{} on {code} as {who}", op.name());
+                    let r = op.call_as(&s, token, code, id).await;
+                    if op.is_write() {
+                        assert_problem(&r, 403, "forbidden", &what);
+                    } else {
+                        assert_eq!(r.status, StatusCode::OK, "{what}: {}", r.body);
+                    }
+                }
+            }
+        }
+        assert_eq!(w.snapshot(&s, store).await, before, "nothing changed");
+
+        // A director may write in their facility, but not register facilities.
+        let director =
+            bearer_for(store, "director", vec![Grant::facility(Role::FacilityDirector, CUENCA)])
+                .await;
+        for op in &writes {
+            let what = format!("{} as director", op.name());
+            let r = op.call_as(&s, &director, at_cuenca.0, at_cuenca.1).await;
+            if op.is_scoped() {
+                assert!(r.status.is_success(), "{what}: {} {}", r.status, r.body);
+            } else {
+                assert_problem(&r, 403, "forbidden", &what);
+            }
+        }
+    }
+
+    // Signing in: a working token, one refusal for anything wrong, throttling, lockout.
+    async fn sign_in(db) {
+        let store = &db.store;
+        let s = Server::start(store).await;
+        for name in ["ana", "luis", "rosa", "pedro"] {
+            add_user(store, name, vec![Grant::national(Role::Inspector)]).await;
+        }
+        users::disable(store, &operator(), "luis").await.expect("disable");
+        let creds =
+            |username: &str, password: &str| json!({"username": username, "password": password});
+
+        // The right password: a token that works, for about 12 hours.
+        let ok = s.sign_in(&creds("ana", PASSWORD)).await;
+        assert_eq!(ok.status, StatusCode::OK, "{}", ok.body);
+        let token = ok.body["token"].as_str().expect("token");
+        assert!(token.starts_with("cst_") && token.len() == 68, "{token}");
+        let expires: jiff::Timestamp =
+            ok.body["expires_at"].as_str().expect("expires_at").parse().expect("a timestamp");
+        let hours = expires.duration_since(jiff::Timestamp::now()).as_secs_f64() / 3600.0;
+        assert!((11.9..=12.0).contains(&hours), "expires in {hours} h");
+        assert!(!ok.body.to_string().contains("argon2"), "{}", ok.body);
+        let list = s.get(token, "/api/v1/facilities").await;
+        assert_eq!(list.status, StatusCode::OK, "{}", list.body);
+
+        // Anything wrong: the same 401, word for word.
+        let mut failures = 0; // from this client, for the per-client limit
+        let long = "x".repeat(100 * 1024);
+        let wrong: Vec<(&str, Value)> = vec![
+            ("wrong password", creds("ana", "cuatro caballos verdes")),
+            ("unknown user", creds("nadie", PASSWORD)),
+            ("disabled user", creds("luis", PASSWORD)),
+            ("SQL-ish username", creds("admin' OR '1'='1", "' OR '1'='1")),
+            ("100 KB password", creds("ana", &long)),
+            ("empty username", creds("", PASSWORD)),
+            ("empty password", creds("ana", "")),
+        ];
+        let mut refusals = Vec::new();
+        for (what, body) in &wrong {
+            let r = s.sign_in(body).await;
+            assert_unauthenticated(&r, what);
+            refusals.push((what, r.body_sans_request_id()));
+            failures += 1;
+        }
+        for (what, body) in &refusals[1..] {
+            assert_eq!(body, &refusals[0].1, "{what} and {} differ", refusals[0].0);
+        }
+
+        // Malformed bodies are refused before any check of credentials.
+        let malformed = [
+            ("unknown field", json!({"username": "ana", "password": PASSWORD, "admin": true})),
+            ("missing password", json!({"username": "ana"})),
+            ("number for a name", json!({"username": 7, "password": PASSWORD})),
+        ];
+        for (what, body) in &malformed {
+            let r = s.sign_in(body).await;
+            assert_problem(&r, 422, "invalid_body", what);
+            assert!(r.body.get("token").is_none(), "{what}");
+        }
+        let r = s
+            .call(Method::POST, "/api/v1/auth/token", None, None)
+            .await;
+        assert!(matches!(r.status.as_u16(), 400 | 415 | 422), "no body: {}", r.status);
+
+        // Three failures for ana so far: she still signs in.
+        let again = s.sign_in(&creds("ana", PASSWORD)).await;
+        assert_eq!(again.status, StatusCode::OK, "{}", again.body);
+
+        // Five failures for one account: the sixth attempt, even right, waits.
+        for i in 0..signing::PER_ACCOUNT {
+            let r = s.sign_in(&creds("rosa", "not her password")).await;
+            assert_unauthenticated(&r, &format!("rosa, failure {i}"));
+            failures += 1;
+        }
+        let throttled = s.sign_in(&creds("rosa", PASSWORD)).await;
+        assert_problem(&throttled, 429, "too_many_attempts", "rosa, sixth attempt");
+        let wait: u64 = throttled.header("retry-after").parse().expect("seconds");
+        assert!((1..=15 * 60).contains(&wait), "Retry-After: {wait}");
+        assert_eq!(throttled.body["retry_after"], wait);
+        assert!(throttled.body.get("token").is_none());
+        let other = s.sign_in(&creds("ana", PASSWORD)).await;
+        assert_eq!(other.status, StatusCode::OK, "other accounts may still sign in");
+
+        // Ten consecutive failures lock the account (driven directly: from one client the
+        // throttle would stop them first). A success in between resets the count.
+        let attempt = |password: &'static str, client: String| async move {
+            signing::sign_in(store, &Throttle::default(), "pedro", password, &client).await
+        };
+        let locks = || async {
+            store
+                .journal_for_subject("user:pedro", 0, 100)
+                .await
+                .expect("journal")
+                .into_iter()
+                .filter(|e| e.event_type == "user.locked")
+                .collect::<Vec<_>>()
+        };
+        for i in 0..signing::LOCK_AFTER - 1 {
+            let r = attempt("wrong", format!("10.0.0.{i}")).await;
+            assert!(matches!(r, Err(AppError::Unauthenticated)), "{r:?}");
+        }
+        attempt(PASSWORD, "10.0.1.1".into()).await.expect("nine failures do not lock");
+        for i in 0..signing::LOCK_AFTER {
+            let r = attempt("wrong", format!("10.0.2.{i}")).await;
+            assert!(matches!(r, Err(AppError::Unauthenticated)), "{r:?}");
+            let expected = usize::from(i + 1 == signing::LOCK_AFTER);
+            assert_eq!(locks().await.len(), expected, "after {} failures", i + 1);
+        }
+        let r = attempt(PASSWORD, "10.0.3.1".into()).await;
+        assert!(matches!(r, Err(AppError::Unauthenticated)), "locked, yet: {r:?}");
+        let locked = locks().await;
+        let payload: Value = serde_json::from_str(&locked[0].payload).expect("payload");
+        assert_eq!(payload["failed_sign_ins"], signing::LOCK_AFTER, "{payload}");
+        assert_eq!(payload["client"], format!("10.0.2.{}", signing::LOCK_AFTER - 1));
+        let until: jiff::Timestamp =
+            payload["until"].as_str().expect("until").parse().expect("time");
+        let minutes = until.duration_since(jiff::Timestamp::now()).as_secs_f64() / 60.0;
+        assert!((29.0..=30.0).contains(&minutes), "locked for {minutes} min");
+        // Over HTTP too, the same refusal as any other.
+        let r = s.sign_in(&creds("pedro", PASSWORD)).await;
+        assert_unauthenticated(&r, "locked account");
+        assert_eq!(r.body_sans_request_id(), refusals[0].1);
+        failures += 1;
+
+        // Twenty failures from one client address: even a right password waits.
+        let mut i = 0;
+        while failures < signing::PER_CLIENT {
+            let r = s.sign_in(&creds(&format!("stranger{i}"), PASSWORD)).await;
+            assert_unauthenticated(&r, &format!("stranger{i}"));
+            failures += 1;
+            i += 1;
+        }
+        let r = s.sign_in(&creds("ana", PASSWORD)).await;
+        assert_problem(&r, 429, "too_many_attempts", "ana from a throttled client");
+        r.header("retry-after");
+    }
+}
