@@ -3,10 +3,30 @@
 
 use anyhow::bail;
 use custodia_app::{AppError, Principal};
+use custodia_domain::access::{Grant, Role};
 use custodia_store::Store;
 
 const FACILITIES: &str = include_str!("../seed/facilities.csv");
 const LOCATIONS: &str = include_str!("../seed/locations.csv");
+
+/// On a database without users, creates `demo.admin` (national administrator) with a
+/// fresh random password, printed once, so that the demo can be signed into.
+async fn demo_administrator(store: &Store, seeder: &Principal) -> anyhow::Result<()> {
+    if !store.users().await?.is_empty() {
+        return Ok(());
+    }
+    let (secret, _) = custodia_app::secrets::new_token()?;
+    let password = format!("demo-{}", &secret[4..28]);
+    let new = custodia_app::users::NewUser {
+        username: "demo.admin".to_owned(),
+        display_name: "Demo administrator".to_owned(),
+        password: password.clone(),
+        grants: vec![Grant::national(Role::NationalAdmin)],
+    };
+    custodia_app::users::add(store, seeder, new).await?;
+    println!("demo administrator: sign in as demo.admin with password {password} (shown only now)");
+    Ok(())
+}
 
 /// Imports the reference facilities, unless the database already has facilities.
 pub async fn load(store: &Store) -> anyhow::Result<()> {
@@ -25,7 +45,7 @@ pub async fn load(store: &Store) -> anyhow::Result<()> {
                 "seeded {} facilities and {} locations",
                 summary.facilities, summary.locations
             );
-            Ok(())
+            demo_administrator(store, &seeder).await
         }
         Err(AppError::ImportRejected(rows)) => {
             bail!(

@@ -69,8 +69,7 @@ pub fn app_with(store: Store, secure_cookies: bool) -> Router {
     middleware::wrap(api.with_state(state))
 }
 
-/// Serves the application on `listener` until `shutdown` completes. Until user
-/// accounts exist, a listener on anything but a loopback address is refused.
+/// Serves the application on `listener` until `shutdown` completes.
 pub async fn serve(
     listener: tokio::net::TcpListener,
     store: Store,
@@ -79,21 +78,12 @@ pub async fn serve(
     serve_app(listener, app(store), shutdown).await
 }
 
-/// Serves a built application (see [`app_with`]) on a loopback `listener` until `shutdown`.
+/// Serves a built application (see [`app_with`]) on `listener` until `shutdown`.
 pub async fn serve_app(
     listener: tokio::net::TcpListener,
     app: Router,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    let addr = listener.local_addr()?;
-    if !addr.ip().is_loopback() {
-        return Err(std::io::Error::new(
-            std::io::ErrorKind::PermissionDenied,
-            format!(
-                "refusing to serve on {addr}: Custodia serves on loopback addresses only (put a TLS reverse proxy in front)"
-            ),
-        ));
-    }
     axum::serve(
         listener,
         app.into_make_service_with_connect_info::<SocketAddr>(),

@@ -33,10 +33,13 @@ pub fn wrap(router: Router) -> Router {
         .layer(middleware::from_fn(around))
 }
 
-/// Until user accounts exist the server answers only requests addressed to this
-/// machine by a loopback name, so that a web page the operator visits cannot reach it
-/// through a name that resolves to 127.0.0.1 (DNS rebinding).
-fn host_allowed(req: &Request) -> bool {
+/// Requests from this machine must name it by a loopback name, so that a web page the
+/// operator visits cannot reach the server through a name that resolves to 127.0.0.1
+/// (DNS rebinding). Requests from elsewhere name it however they reach it.
+fn host_allowed(req: &Request, peer_is_loopback: bool) -> bool {
+    if !peer_is_loopback {
+        return true;
+    }
     let Some(host) = req.headers().get(header::HOST) else {
         return true;
     };
@@ -73,12 +76,12 @@ async fn around(req: Request, next: Next) -> Response {
     let id = request_id(&req);
     let method = req.method().clone();
     let path = req.uri().path().to_owned();
-    let peer = req
+    let peer_addr = req
         .extensions()
         .get::<ConnectInfo<SocketAddr>>()
-        .map(|c| c.0.ip().to_string())
-        .unwrap_or_default();
-    let response = if host_allowed(&req) {
+        .map(|c| c.0.ip());
+    let peer = peer_addr.map(|ip| ip.to_string()).unwrap_or_default();
+    let response = if host_allowed(&req, peer_addr.is_none_or(|ip| ip.is_loopback())) {
         next.run(req).await
     } else {
         Problem::new(

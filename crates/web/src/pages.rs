@@ -69,6 +69,20 @@ pub struct LoginForm {
     password: String,
 }
 
+/// Whether a form post comes from this site: browsers send `Origin` with posts, and a
+/// foreign one means another site is trying to sign the visitor in (login CSRF).
+fn same_origin(headers: &HeaderMap) -> bool {
+    let Some(origin) = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) else {
+        return true;
+    };
+    let host = headers
+        .get(header::HOST)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    let origin_host = origin.split_once("://").map_or(origin, |(_, rest)| rest);
+    origin_host.eq_ignore_ascii_case(host)
+}
+
 fn cookie(value: &str, max_age: i64, secure: bool) -> HeaderValue {
     let secure = if secure { "; Secure" } else { "" };
     HeaderValue::from_str(&format!(
@@ -84,6 +98,14 @@ pub async fn login(
     headers: HeaderMap,
     Form(form): Form<LoginForm>,
 ) -> Response {
+    if !same_origin(&headers) {
+        return crate::problem::Problem::new(
+            StatusCode::FORBIDDEN,
+            "cross_origin",
+            "sign in from Custodia's own sign-in page",
+        )
+        .into_response();
+    }
     let previous = session_cookie(&headers);
     match custodia_app::sessions::start(
         &s.store,

@@ -156,6 +156,41 @@ both_backends! {
         assert!(html.contains("ana.perez"), "{html}");
     }
 
+    // Another site cannot post the sign-in form (login CSRF); this one can.
+    async fn sign_in_only_from_this_site(db) {
+        let s = site(&db.store, false).await;
+        let host = s.base.trim_start_matches("http://").to_owned();
+        let post = |origin: String| {
+            s.client
+                .post(s.url("/login"))
+                .header("origin", origin)
+                .form(&[("username", "ana.perez"), ("password", PASSWORD)])
+                .send()
+        };
+        let foreign = post("https://evil.example".into()).await.unwrap();
+        assert_eq!(foreign.status(), StatusCode::FORBIDDEN);
+        assert!(foreign.headers().get(SET_COOKIE).is_none());
+        let own = post(format!("http://{host}")).await.unwrap();
+        assert_eq!(own.status(), StatusCode::SEE_OTHER);
+    }
+
+    // An API token past its expiry date no longer works.
+    async fn expired_tokens_are_refused(db) {
+        let s = site(&db.store, false).await;
+        let operator = custodia_app::Principal::command_line("test");
+        let issued = custodia_app::users::create_token(&db.store, &operator, "ana.perez", "feed", custodia_domain::user::TokenScope::Full, 1)
+            .await
+            .unwrap();
+        let get = || s.client.get(s.url("/api/v1/facilities")).bearer_auth(&issued.token).send();
+        assert_eq!(get().await.unwrap().status(), StatusCode::OK);
+        let past = custodia_domain::time::canonical(jiff::Timestamp::now() - jiff::SignedDuration::from_secs(1));
+        db.store
+            .execute_raw(&format!("UPDATE api_tokens SET expires_at = '{past}' WHERE id = {}", issued.record.id))
+            .await
+            .unwrap();
+        assert_eq!(get().await.unwrap().status(), StatusCode::UNAUTHORIZED);
+    }
+
     // Served over TLS, the cookie is also marked Secure.
     async fn secure_cookies_over_tls(db) {
         let s = site(&db.store, true).await;

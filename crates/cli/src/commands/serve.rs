@@ -3,7 +3,7 @@
 use std::net::SocketAddr;
 use std::process::ExitCode;
 
-use anyhow::{Context, bail};
+use anyhow::Context;
 use clap::Args;
 
 use crate::DbArgs;
@@ -13,8 +13,8 @@ use crate::DbArgs;
 pub struct ServeArgs {
     #[command(flatten)]
     db: DbArgs,
-    /// Address to listen on. Until user accounts and access control exist, only loopback
-    /// addresses (127.0.0.1, [::1]) are accepted. Port 0 picks a free port.
+    /// Address to listen on (e.g. 0.0.0.0:8080 for every interface, behind a TLS reverse
+    /// proxy). Port 0 picks a free port.
     #[arg(long, env = "CUSTODIA_LISTEN", default_value = "127.0.0.1:8080", value_parser = parse_listen)]
     listen: SocketAddr,
     /// Load the reference facilities first when the database has none.
@@ -43,12 +43,6 @@ fn parse_listen(text: &str) -> Result<SocketAddr, String> {
 
 /// Runs the server until SIGINT or SIGTERM.
 pub async fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
-    if !args.listen.ip().is_loopback() {
-        bail!(
-            "refusing to listen on {}: until access control exists, Custodia serves only on loopback (e.g. 127.0.0.1:8080)",
-            args.listen
-        );
-    }
     let store = super::open(&args.db).await?;
     if args.seed {
         crate::seed::load(&store).await?;
