@@ -64,15 +64,12 @@ pub async fn of_person(
     limit: i64,
 ) -> Result<Vec<Entry>, AppError> {
     who.require(Action::AccessAuditRead, None)?;
-    let entries = store
-        .journal_for_subject(
+    Ok(store
+        .journal_for_subject_of_types(
             &person_subject(person),
+            [ACCESS_READ, ACCESS_EXPORT],
             after.max(0),
             limit.clamp(1, crate::history::MAX_PAGE),
         )
-        .await?;
-    Ok(entries
-        .into_iter()
-        .filter(|e| e.event_type == ACCESS_READ || e.event_type == ACCESS_EXPORT)
-        .collect())
+        .await?)
 }

@@ -9,10 +9,32 @@ use crate::error::AppError;
 /// The prefix of every API token, so that leaked ones are easy to recognise and scan for.
 pub const TOKEN_PREFIX: &str = "cst_";
 
+/// At most this many argon2 computations run at once (each takes ~19 MiB); others wait
+/// their turn, up to [`QUEUE_WAIT`].
+fn argon2_slots() -> &'static tokio::sync::Semaphore {
+    static SLOTS: std::sync::OnceLock<tokio::sync::Semaphore> = std::sync::OnceLock::new();
+    SLOTS.get_or_init(|| {
+        tokio::sync::Semaphore::new(std::thread::available_parallelism().map_or(2, |n| n.get()))
+    })
+}
+
+/// How long a password check waits for a free slot before the server says "busy".
+pub const QUEUE_WAIT: std::time::Duration = std::time::Duration::from_secs(10);
+
+async fn slot() -> Result<tokio::sync::SemaphorePermit<'static>, AppError> {
+    match tokio::time::timeout(QUEUE_WAIT, argon2_slots().acquire()).await {
+        Ok(Ok(permit)) => Ok(permit),
+        _ => Err(AppError::Throttled {
+            retry_after_secs: 5,
+        }),
+    }
+}
+
 /// Hashes a password (argon2id, random salt) into a PHC string. CPU-heavy by design:
-/// runs on a blocking thread.
+/// runs on a blocking thread, a bounded number at once.
 pub async fn hash_password(password: &str) -> Result<String, AppError> {
     let password = password.to_owned();
+    let _slot = slot().await?;
     tokio::task::spawn_blocking(move || {
         Argon2::default()
             .hash_password(password.as_bytes())
@@ -23,16 +45,18 @@ pub async fn hash_password(password: &str) -> Result<String, AppError> {
     .map_err(|e| AppError::BadFile(format!("hashing task failed: {e}")))?
 }
 
-/// Whether `password` matches `hash`. A malformed hash matches nothing.
-pub async fn verify_password(password: &str, hash: &str) -> bool {
+/// Whether `password` matches `hash`. A malformed hash matches nothing. Errs only when
+/// the server is too busy to check.
+pub async fn verify_password(password: &str, hash: &str) -> Result<bool, AppError> {
     let (password, hash) = (password.to_owned(), hash.to_owned());
-    tokio::task::spawn_blocking(move || {
+    let _slot = slot().await?;
+    Ok(tokio::task::spawn_blocking(move || {
         Argon2::default()
             .verify_password(password.as_bytes(), hash.as_str())
             .is_ok()
     })
     .await
-    .unwrap_or(false)
+    .unwrap_or(false))
 }
 
 /// A real hash of a throwaway password, verified against when the user does not exist,
@@ -71,11 +95,23 @@ mod tests {
     async fn passwords_hash_and_verify() {
         let hash = hash_password("cuatro caballos azules").await.unwrap();
         assert!(hash.starts_with("$argon2id$"));
-        assert!(verify_password("cuatro caballos azules", &hash).await);
-        assert!(!verify_password("cuatro caballos verdes", &hash).await);
-        assert!(!verify_password("anything", "not a hash").await);
+        assert!(
+            verify_password("cuatro caballos azules", &hash)
+                .await
+                .unwrap()
+        );
+        assert!(
+            !verify_password("cuatro caballos verdes", &hash)
+                .await
+                .unwrap()
+        );
+        assert!(!verify_password("anything", "not a hash").await.unwrap());
         assert!(decoy_hash().await.starts_with("$argon2id$"));
-        assert!(!verify_password("anything", &decoy_hash().await).await);
+        assert!(
+            !verify_password("anything", &decoy_hash().await)
+                .await
+                .unwrap()
+        );
     }
 
     #[test]

@@ -20,7 +20,7 @@ pub const ABSOLUTE: SignedDuration = SignedDuration::from_hours(12);
 const TOUCH_EVERY: SignedDuration = SignedDuration::from_secs(60);
 
 /// A session started: the cookie secret and the CSRF token (each shown only now).
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct Started {
     /// The cookie's value.
     pub secret: String,
@@ -30,8 +30,17 @@ pub struct Started {
     pub expires_at: Timestamp,
 }
 
+/// Written out by hand so that a stray `{:?}` can never print a secret.
+impl std::fmt::Debug for Started {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Started")
+            .field("expires_at", &self.expires_at)
+            .finish_non_exhaustive()
+    }
+}
+
 /// A live session's principal and CSRF token.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct Live {
     /// Who is acting.
     pub principal: Principal,
@@ -41,6 +50,17 @@ pub struct Live {
     pub csrf_token: String,
     /// When it ends at the latest.
     pub expires_at: Timestamp,
+}
+
+/// Written out by hand so that a stray `{:?}` can never print a secret.
+impl std::fmt::Debug for Live {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Live")
+            .field("principal", &self.principal)
+            .field("username", &self.username)
+            .field("expires_at", &self.expires_at)
+            .finish_non_exhaustive()
+    }
 }
 
 #[derive(Serialize)]

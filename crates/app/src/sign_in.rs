@@ -53,17 +53,30 @@ impl Throttle {
         Some(wait.unsigned_abs())
     }
 
-    /// Records a failure for `key`.
+    /// Records an attempt for `key`.
     pub fn fail(&self, key: &str, now: Timestamp) {
         let mut failures = self.failures.lock().unwrap_or_else(|p| p.into_inner());
         if failures.len() >= MAX_KEYS && !failures.contains_key(key) {
-            // Under a spray of keys, drop what has aged out; keys already tracked keep counting.
+            // Under a spray of keys, drop what has aged out, then the stalest key.
             failures.retain(|_, times| times.back().is_some_and(|t| *t + WINDOW > now));
-            if failures.len() >= MAX_KEYS {
-                return;
+            if failures.len() >= MAX_KEYS
+                && let Some(stalest) = failures
+                    .iter()
+                    .min_by_key(|(_, times)| times.back().copied())
+                    .map(|(k, _)| k.clone())
+            {
+                failures.remove(&stalest);
             }
         }
         failures.entry(key.to_owned()).or_default().push_back(now);
+    }
+
+    /// Takes back the last attempt recorded for `key` (it succeeded).
+    pub fn forgive(&self, key: &str) {
+        let mut failures = self.failures.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(times) = failures.get_mut(key) {
+            times.pop_back();
+        }
     }
 }
 
@@ -95,6 +108,10 @@ pub async fn sign_in(
     .await
 }
 
+/// Every refused sign-in takes at least this long, so that how long it took tells
+/// nothing about why (unknown user, wrong password, locked or disabled account).
+pub const FAILURE_FLOOR: std::time::Duration = std::time::Duration::from_millis(300);
+
 /// Checks a username and password, with throttling and locking; the user on success.
 pub async fn check_credentials(
     store: &Store,
@@ -103,37 +120,58 @@ pub async fn check_credentials(
     password: &str,
     client: &str,
 ) -> Result<custodia_domain::user::User, AppError> {
+    let started = tokio::time::Instant::now();
+    let outcome = attempt(store, throttle, username, password, client).await;
+    if matches!(outcome, Err(AppError::Unauthenticated)) {
+        tokio::time::sleep_until(started + FAILURE_FLOOR).await;
+    }
+    outcome
+}
+
+async fn attempt(
+    store: &Store,
+    throttle: &Throttle,
+    username: &str,
+    password: &str,
+    client: &str,
+) -> Result<custodia_domain::user::User, AppError> {
     let now = Timestamp::now();
     let plausible = (1..=64).contains(&username.len()) && (1..=1024).contains(&password.len());
-    // Names no account can have share one key, so a flood of huge names costs no memory.
-    let account_key = if plausible {
-        format!("user:{username}")
+    // Per account *and* client, so that strangers cannot throttle someone else's sign-in;
+    // names no account can have share one key, so a flood of huge names costs no memory.
+    let pair_key = if plausible {
+        format!("pair:{username}@{client}")
     } else {
-        "user:(implausible)".to_owned()
+        format!("pair:(implausible)@{client}")
     };
     let client_key = format!("client:{client}");
     let waits = [
-        throttle.wait(&account_key, PER_ACCOUNT, now),
+        throttle.wait(&pair_key, PER_ACCOUNT, now),
         throttle.wait(&client_key, PER_CLIENT, now),
     ];
     if let Some(retry_after_secs) = waits.into_iter().flatten().max() {
         return Err(AppError::Throttled { retry_after_secs });
     }
+    // Counted before the slow check, so parallel attempts cannot all slip under the limit;
+    // given back on success.
+    throttle.fail(&pair_key, now);
+    throttle.fail(&client_key, now);
     let creds = if plausible {
         store.credentials(username).await?
     } else {
         None
     };
-    let Some(creds) = creds else {
-        // Spend the time a real check takes, so timing does not tell accounts apart.
-        secrets::verify_password(password, &secrets::decoy_hash().await).await;
-        throttle.fail(&account_key, now);
-        throttle.fail(&client_key, now);
+    let usable = creds
+        .as_ref()
+        .filter(|c| c.user.active && c.user.locked_until.is_none_or(|until| until <= now));
+    let Some(creds) = usable else {
+        // Unknown, disabled or locked: the same work, against a hash no password matches.
+        secrets::verify_password(password, &secrets::decoy_hash().await).await?;
         return Err(AppError::Unauthenticated);
     };
-    let matches = secrets::verify_password(password, &creds.password_hash).await;
-    let locked = creds.user.locked_until.is_some_and(|until| until > now);
-    if matches && creds.user.active && !locked {
+    if secrets::verify_password(password, &creds.password_hash).await? {
+        throttle.forgive(&pair_key);
+        throttle.forgive(&client_key);
         if creds.failed_logins > 0 || creds.user.locked_until.is_some() {
             let id = creds.user.id;
             store
@@ -144,40 +182,31 @@ pub async fn check_credentials(
                 })
                 .await?;
         }
-        return Ok(creds.user);
+        return Ok(creds.user.clone());
     }
-    throttle.fail(&account_key, now);
-    throttle.fail(&client_key, now);
-    if !matches {
-        // A lock that has run out starts the count again.
-        let expired = creds.user.locked_until.is_some_and(|until| until <= now);
-        let (id, failed) = (
-            creds.user.id,
-            if expired { 1 } else { creds.failed_logins + 1 },
-        );
-        let lock = (failed >= LOCK_AFTER && !locked).then(|| now + LOCK_FOR);
-        let client = client.to_owned();
-        let username = username.to_owned();
-        store
-            .write("system:sign-in", |tx| {
-                let (client, username) = (client.clone(), username.clone());
-                Box::pin(async move {
-                    tx.set_login_state(id, failed, lock.or(creds.user.locked_until))
+    let (id, client, username) = (creds.user.id, client.to_owned(), username.to_owned());
+    store
+        .write("system:sign-in", |tx| {
+            let (client, username) = (client.clone(), username.clone());
+            Box::pin(async move {
+                // Counted in the database, atomically: parallel failures all count, and a
+                // lock that has run out starts the count again.
+                let failed = tx.count_failed_login(id, now).await?;
+                if failed >= LOCK_AFTER {
+                    let until = now + LOCK_FOR;
+                    tx.set_login_state(id, 0, Some(until)).await?;
+                    let details = Locked {
+                        failed_sign_ins: failed,
+                        until: custodia_domain::time::canonical(until),
+                        client,
+                    };
+                    tx.append(NewEvent::about_user(USER_LOCKED, &username, &details, now))
                         .await?;
-                    if let Some(until) = lock {
-                        let details = Locked {
-                            failed_sign_ins: failed,
-                            until: custodia_domain::time::canonical(until),
-                            client,
-                        };
-                        tx.append(NewEvent::about_user(USER_LOCKED, &username, &details, now))
-                            .await?;
-                    }
-                    Ok::<_, AppError>(())
-                })
+                }
+                Ok::<_, AppError>(())
             })
-            .await?;
-    }
+        })
+        .await?;
     Err(AppError::Unauthenticated)
 }
 

@@ -16,7 +16,7 @@ use crate::principal::Principal;
 use crate::secrets;
 
 /// A user to create.
-#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
+#[derive(Clone, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewUser {
     /// Login name.
@@ -29,8 +29,19 @@ pub struct NewUser {
     pub grants: Vec<Grant>,
 }
 
+/// Written out by hand so that a stray `{:?}` can never print a secret.
+impl std::fmt::Debug for NewUser {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("NewUser")
+            .field("username", &self.username)
+            .field("display_name", &self.display_name)
+            .field("grants", &self.grants)
+            .finish_non_exhaustive()
+    }
+}
+
 /// A token just made: the secret is shown this once.
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[derive(Clone, Serialize, utoipa::ToSchema)]
 pub struct IssuedToken {
     /// The secret, to send as `Authorization: Bearer …`.
     pub token: String,
@@ -39,6 +50,16 @@ pub struct IssuedToken {
     pub expires_at: Timestamp,
     /// Its record.
     pub record: ApiToken,
+}
+
+/// Written out by hand so that a stray `{:?}` can never print a secret.
+impl std::fmt::Debug for IssuedToken {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("IssuedToken")
+            .field("expires_at", &self.expires_at)
+            .field("record", &self.record)
+            .finish_non_exhaustive()
+    }
 }
 
 #[derive(Serialize)]
@@ -61,6 +82,7 @@ struct TokenEvent<'a> {
 async fn check_grants(tx: &mut WriteTx, grants: &[Grant]) -> Result<(), AppError> {
     let mut c = custodia_domain::validation::Collector::default();
     for g in grants {
+        c.absorb(g.check());
         if let Scope::Facility(code) = &g.scope {
             c.check(
                 tx.facility(code).await?.is_none(),
@@ -347,4 +369,24 @@ pub async fn authenticate(store: &Store, secret: &str) -> Result<Principal, AppE
         creds.user.grants,
         token.scope == TokenScope::ReadOnly,
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_output_never_shows_a_secret() {
+        let new = NewUser {
+            username: "ana".into(),
+            display_name: "Ana".into(),
+            password: "cuatro caballos azules".into(),
+            grants: vec![],
+        };
+        let shown = format!("{new:?}");
+        assert!(
+            shown.contains("ana") && !shown.contains("caballos"),
+            "{shown}"
+        );
+    }
 }

@@ -40,6 +40,17 @@ pub struct DbArgs {
     pub db: String,
 }
 
+/// Arguments of `custodia seed`.
+#[derive(Args, Clone)]
+pub struct SeedArgs {
+    #[command(flatten)]
+    db: DbArgs,
+    /// Also create `demo.admin`, a national administrator with a fresh random password
+    /// printed once on standard error (only into a database without users; for demos).
+    #[arg(long)]
+    demo_admin: bool,
+}
+
 #[derive(Subcommand)]
 enum Command {
     /// Run the web server (JSON API under /api/v1); migrations run first.
@@ -47,7 +58,7 @@ enum Command {
     /// Apply database migrations and exit.
     Migrate(DbArgs),
     /// Load the reference facilities of the Ecuador 2023 scenario (only into a database without facilities).
-    Seed(DbArgs),
+    Seed(SeedArgs),
     /// Facilities and their locations.
     #[command(subcommand)]
     Facilities(commands::facilities::FacilitiesCommand),
@@ -95,9 +106,9 @@ async fn run(command: Command) -> anyhow::Result<std::process::ExitCode> {
             println!("migrations applied ({})", store.backend().name());
             Ok(std::process::ExitCode::SUCCESS)
         }
-        Command::Seed(db) => {
-            let store = commands::open(&db).await?;
-            seed::load(&store).await?;
+        Command::Seed(args) => {
+            let store = commands::open(&args.db).await?;
+            seed::load(&store, args.demo_admin).await?;
             Ok(std::process::ExitCode::SUCCESS)
         }
         Command::Facilities(c) => commands::facilities::run(c).await,

@@ -24,12 +24,16 @@ async fn demo_administrator(store: &Store, seeder: &Principal) -> anyhow::Result
         grants: vec![Grant::national(Role::NationalAdmin)],
     };
     custodia_app::users::add(store, seeder, new).await?;
-    println!("demo administrator: sign in as demo.admin with password {password} (shown only now)");
+    // To the terminal only: standard output may be kept in logs.
+    eprintln!(
+        "demo administrator: sign in as demo.admin with password {password} (shown only now)"
+    );
     Ok(())
 }
 
-/// Imports the reference facilities, unless the database already has facilities.
-pub async fn load(store: &Store) -> anyhow::Result<()> {
+/// Imports the reference facilities, unless the database already has facilities; with
+/// `demo_admin`, also a demo administrator on a database without users.
+pub async fn load(store: &Store, demo_admin: bool) -> anyhow::Result<()> {
     if !store.facilities().await?.is_empty() {
         println!("seed skipped: the database already has facilities");
         return Ok(());
@@ -45,7 +49,10 @@ pub async fn load(store: &Store) -> anyhow::Result<()> {
                 "seeded {} facilities and {} locations",
                 summary.facilities, summary.locations
             );
-            demo_administrator(store, &seeder).await
+            if demo_admin {
+                demo_administrator(store, &seeder).await?;
+            }
+            Ok(())
         }
         Err(AppError::ImportRejected(rows)) => {
             bail!(

@@ -89,6 +89,34 @@ impl Grant {
             scope: Scope::Facility(code.to_owned()),
         }
     }
+
+    /// Checks that the role fits the scope: national roles are national, a facility's
+    /// director and officers belong to one facility (a forgotten `--facility` must not
+    /// become a national grant).
+    pub fn check(&self) -> Result<(), crate::Invalid> {
+        use Role::*;
+        let mut c = crate::validation::Collector::default();
+        let national = matches!(self.scope, Scope::National);
+        match self.role {
+            NationalAdmin | NationalOperations | Inspector => c.check(
+                !national,
+                "grants",
+                "national_role",
+                format!(
+                    "{} is a national role: give it without a facility",
+                    self.role
+                ),
+            ),
+            FacilityDirector | FacilityOfficer => c.check(
+                national,
+                "grants",
+                "facility_role",
+                format!("{} belongs to one facility: name it", self.role),
+            ),
+            RecordsOfficer | IntelligenceAnalyst | HealthOfficer | Integration => {}
+        }
+        c.finish()
+    }
 }
 
 /// Whether an action concerns one facility or the nation as a whole.
@@ -341,6 +369,21 @@ mod tests {
             LocationWrite,
             Some("CPL-AZ-1")
         ));
+    }
+
+    #[test]
+    fn roles_fit_their_scope() {
+        assert!(Grant::national(NationalAdmin).check().is_ok());
+        assert!(Grant::facility(NationalAdmin, "CPL-AZ-1").check().is_err());
+        assert!(
+            Grant::facility(FacilityDirector, "CPL-AZ-1")
+                .check()
+                .is_ok()
+        );
+        assert!(Grant::national(FacilityDirector).check().is_err());
+        assert!(Grant::national(FacilityOfficer).check().is_err());
+        assert!(Grant::national(HealthOfficer).check().is_ok());
+        assert!(Grant::facility(Integration, "CPL-AZ-1").check().is_ok());
     }
 
     #[test]

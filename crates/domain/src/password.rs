@@ -70,11 +70,30 @@ const COMMON_WORDS: &[&str] = &[
     "000000",
 ];
 
-/// The part of a password left when digits, symbols and case are set aside.
+/// The letters of a password, lower-cased, with the usual digit and symbol stand-ins
+/// read as letters (`P@ssw0rd` → `password`).
 fn core_word(password: &str) -> String {
     password
-        .trim_matches(|c: char| !c.is_alphabetic())
         .to_lowercase()
+        .chars()
+        .filter_map(|c| match c {
+            '0' => Some('o'),
+            '1' | '!' => Some('i'),
+            '3' => Some('e'),
+            '4' | '@' => Some('a'),
+            '5' | '$' => Some('s'),
+            '7' => Some('t'),
+            c if c.is_alphabetic() => Some(c),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Whether a text is one short piece said again and again (`abcabcabc`, `QuitoQuito`).
+fn repeats(text: &str) -> bool {
+    let chars: Vec<char> = text.chars().collect();
+    (1..=chars.len() / 2)
+        .any(|n| chars.len().is_multiple_of(n) && chars.chunks(n).all(|c| c == &chars[..n]))
 }
 
 /// Checks a new password for `username`.
@@ -95,11 +114,23 @@ pub fn check(username: &str, password: &str) -> Result<(), Invalid> {
     );
     let lower = password.to_lowercase();
     let core = core_word(password);
-    let digits_only = password.chars().all(|ch| ch.is_ascii_digit());
-    let one_char = password.chars().all(|ch| password.starts_with(ch));
-    let common = COMMON_WORDS.iter().any(|w| core == *w || lower == *w)
-        || (core.is_empty() && digits_only)
-        || one_char;
+    let letters_and_digits: String = lower.chars().filter(|c| c.is_alphanumeric()).collect();
+    let no_letters = !password.chars().any(char::is_alphabetic);
+    let letters: String = lower.chars().filter(|c| c.is_alphabetic()).collect();
+    // A common word with at most a few letters around it, read plainly or de-leeted.
+    let built_on_common = |text: &str| {
+        COMMON_WORDS.iter().any(|w| {
+            let w_len = w.chars().count();
+            text == *w || (w_len >= 4 && text.contains(w) && text.chars().count() <= w_len + 4)
+        })
+    };
+    let common = lower == letters_and_digits && COMMON_WORDS.contains(&lower.as_str())
+        || built_on_common(&core)
+        || built_on_common(&letters)
+        || no_letters
+        || repeats(&letters_and_digits)
+        || repeats(&core)
+        || repeats(&letters);
     c.check(
         chars >= MIN_CHARS && common,
         "password",
@@ -149,5 +180,15 @@ mod tests {
             ["contains_username"]
         );
         assert_eq!(codes("ana", &"x".repeat(300)), ["too_long", "too_common"]);
+        for weak in [
+            "P@ssword1234",
+            "passwordpassword",
+            "Quito2023Quito2023",
+            "1234-5678-9012",
+            "aaaaaaaaaaaa1",
+            "C0ntr4s3ñ4!!2024",
+        ] {
+            assert_eq!(codes("ana", weak), ["too_common"], "{weak}");
+        }
     }
 }

@@ -185,6 +185,28 @@ impl Store {
             .await
     }
 
+    /// Up to `limit` entries about one subject of the given types, after `after`, oldest first.
+    pub async fn journal_for_subject_of_types(
+        &self,
+        subject: &str,
+        types: [&str; 2],
+        after: i64,
+        limit: i64,
+    ) -> Result<Vec<Entry>, StoreError> {
+        let mut r = self.reader().await?;
+        r.conn()?
+            .fetch(
+                concat!(
+                    "SELECT ",
+                    columns!(),
+                    " FROM journal WHERE subject = $1 AND event_type IN ($2, $3) AND seq > $4 ORDER BY seq LIMIT $5"
+                ),
+                &[subject.into(), types[0].into(), types[1].into(), after.into(), limit.into()],
+                entry,
+            )
+            .await
+    }
+
     /// How many entries the journal holds.
     pub async fn journal_len(&self) -> Result<i64, StoreError> {
         let mut r = self.reader().await?;

@@ -15,7 +15,7 @@ use crate::row::{instant, vocab};
 use crate::write::WriteTx;
 
 /// A user with what signing in needs.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct Credentials {
     /// The user.
     pub user: User,
@@ -23,6 +23,16 @@ pub struct Credentials {
     pub password_hash: String,
     /// Failed sign-ins since the last success.
     pub failed_logins: i64,
+}
+
+/// Written out by hand so that a stray `{:?}` can never print a secret.
+impl std::fmt::Debug for Credentials {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Credentials")
+            .field("user", &self.user)
+            .field("failed_logins", &self.failed_logins)
+            .finish_non_exhaustive()
+    }
 }
 
 const NATIONAL_KEY: &str = "*";
@@ -285,6 +295,30 @@ impl WriteTx {
             )
             .await?;
         Ok(())
+    }
+
+    /// Counts one more failed sign-in, atomically; a lock that has run out is cleared and
+    /// the count starts again. Returns the new count.
+    pub async fn count_failed_login(
+        &mut self,
+        user_id: i64,
+        now: Timestamp,
+    ) -> Result<i64, StoreError> {
+        let now = canonical(now);
+        let n = self
+            .conn()
+            .fetch(
+                "UPDATE users SET \
+                 failed_logins = CASE WHEN locked_until IS NOT NULL AND locked_until <= $2 THEN 1 ELSE failed_logins + 1 END, \
+                 locked_until = CASE WHEN locked_until IS NOT NULL AND locked_until <= $2 THEN NULL ELSE locked_until END \
+                 WHERE id = $1 RETURNING failed_logins",
+                &[user_id.into(), now.as_str().into()],
+                |c| c.int(0),
+            )
+            .await?;
+        n.first()
+            .copied()
+            .ok_or_else(|| StoreError::Corrupt(format!("no user {user_id}")))
     }
 
     /// Stores a new API token's hash; returns its id.

@@ -26,8 +26,8 @@ pub const BODY_LIMIT: usize = 1024 * 1024;
 pub struct AppState {
     /// The database.
     pub store: Store,
-    /// Whether cookies are marked `Secure` (served over TLS, e.g. behind a proxy).
-    pub secure_cookies: bool,
+    /// How the server is deployed.
+    pub options: Options,
     /// Recent failed sign-ins.
     pub throttle: Arc<custodia_app::sign_in::Throttle>,
     openapi: Arc<String>,
@@ -44,13 +44,23 @@ fn parts() -> (Router<AppState>, utoipa::openapi::OpenApi) {
     (router, doc)
 }
 
-/// Builds the application: every route, with its middleware.
-pub fn app(store: Store) -> Router {
-    app_with(store, false)
+/// How the server is deployed.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Options {
+    /// Mark cookies `Secure`: users reach Custodia over HTTPS.
+    pub secure_cookies: bool,
+    /// The reverse proxy in front, whose `X-Forwarded-For` and `X-Forwarded-Host` headers
+    /// are believed (from anyone else they are ignored).
+    pub trusted_proxy: Option<std::net::IpAddr>,
 }
 
-/// Builds the application; `secure_cookies` when it is served over TLS.
-pub fn app_with(store: Store, secure_cookies: bool) -> Router {
+/// Builds the application for a server on this machine: every route, with its middleware.
+pub fn app(store: Store) -> Router {
+    app_with(store, Options::default())
+}
+
+/// Builds the application as deployed.
+pub fn app_with(store: Store, options: Options) -> Router {
     let (api, doc) = parts();
     let api = api
         .route("/", axum::routing::get(pages::home))
@@ -62,11 +72,11 @@ pub fn app_with(store: Store, secure_cookies: bool) -> Router {
     let openapi = Arc::new(doc.to_pretty_json().unwrap_or_else(|_| "{}".to_owned()));
     let state = AppState {
         store,
-        secure_cookies,
+        options,
         throttle: Arc::default(),
         openapi,
     };
-    middleware::wrap(api.with_state(state))
+    middleware::wrap(api.with_state(state), options)
 }
 
 /// Serves the application on `listener` until `shutdown` completes.

@@ -19,7 +19,7 @@ use crate::problem::{PROBLEM_JSON, Problem};
 pub static REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
 /// Adds the middleware to a router.
-pub fn wrap(router: Router) -> Router {
+pub fn wrap(router: Router, options: crate::Options) -> Router {
     router
         .layer(DefaultBodyLimit::max(crate::BODY_LIMIT))
         .layer(CatchPanicLayer::custom(|_| {
@@ -30,7 +30,7 @@ pub fn wrap(router: Router) -> Router {
             )
             .into_response()
         }))
-        .layer(middleware::from_fn(around))
+        .layer(middleware::from_fn_with_state(options, around))
 }
 
 /// Requests from this machine must name it by a loopback name, so that a web page the
@@ -71,7 +71,11 @@ fn request_id(req: &Request) -> String {
         .unwrap_or_else(|| uuid::Uuid::now_v7().to_string())
 }
 
-async fn around(req: Request, next: Next) -> Response {
+async fn around(
+    axum::extract::State(options): axum::extract::State<crate::Options>,
+    req: Request,
+    next: Next,
+) -> Response {
     let started = Instant::now();
     let id = request_id(&req);
     let method = req.method().clone();
@@ -81,7 +85,11 @@ async fn around(req: Request, next: Next) -> Response {
         .get::<ConnectInfo<SocketAddr>>()
         .map(|c| c.0.ip());
     let peer = peer_addr.map(|ip| ip.to_string()).unwrap_or_default();
-    let response = if host_allowed(&req, peer_addr.is_none_or(|ip| ip.is_loopback())) {
+    // The trusted proxy names the site by its public name: only direct local callers are held
+    // to loopback names.
+    let local_caller =
+        peer_addr.is_none_or(|ip| ip.is_loopback()) && peer_addr != options.trusted_proxy;
+    let response = if host_allowed(&req, local_caller) {
         next.run(req).await
     } else {
         Problem::new(

@@ -69,18 +69,36 @@ pub struct LoginForm {
     password: String,
 }
 
-/// Whether a form post comes from this site: browsers send `Origin` with posts, and a
-/// foreign one means another site is trying to sign the visitor in (login CSRF).
-fn same_origin(headers: &HeaderMap) -> bool {
+/// The host the browser addressed: `X-Forwarded-Host` from the trusted proxy, else `Host`.
+fn forwarded_host(
+    headers: &HeaderMap,
+    peer: std::net::SocketAddr,
+    trusted_proxy: Option<std::net::IpAddr>,
+) -> Option<String> {
+    let from_proxy = trusted_proxy == Some(peer.ip());
+    let forwarded = headers
+        .get("x-forwarded-host")
+        .filter(|_| from_proxy)
+        .and_then(|v| v.to_str().ok());
+    forwarded
+        .or_else(|| headers.get(header::HOST).and_then(|v| v.to_str().ok()))
+        .map(str::to_owned)
+}
+
+/// Whether a form post comes from this site: browsers send `Origin` (and
+/// `Sec-Fetch-Site`) with posts, and a foreign one means another site is trying to sign
+/// the visitor in (login CSRF).
+fn same_origin(headers: &HeaderMap, host: Option<String>) -> bool {
+    let fetch_site = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok());
+    if fetch_site.is_some_and(|site| site != "same-origin" && site != "none") {
+        return false;
+    }
     let Some(origin) = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) else {
         return true;
     };
-    let host = headers
-        .get(header::HOST)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("");
+    let host = host.unwrap_or_default();
     let origin_host = origin.split_once("://").map_or(origin, |(_, rest)| rest);
-    origin_host.eq_ignore_ascii_case(host)
+    origin_host.eq_ignore_ascii_case(&host)
 }
 
 fn cookie(value: &str, max_age: i64, secure: bool) -> HeaderValue {
@@ -95,10 +113,14 @@ fn cookie(value: &str, max_age: i64, secure: bool) -> HeaderValue {
 pub async fn login(
     State(s): State<AppState>,
     ClientAddress(client): ClientAddress,
+    axum::extract::ConnectInfo(peer): axum::extract::ConnectInfo<std::net::SocketAddr>,
     headers: HeaderMap,
     Form(form): Form<LoginForm>,
 ) -> Response {
-    if !same_origin(&headers) {
+    if !same_origin(
+        &headers,
+        forwarded_host(&headers, peer, s.options.trusted_proxy),
+    ) {
         return crate::problem::Problem::new(
             StatusCode::FORBIDDEN,
             "cross_origin",
@@ -122,7 +144,7 @@ pub async fn login(
             let max_age = custodia_app::sessions::ABSOLUTE.as_secs();
             response.headers_mut().insert(
                 header::SET_COOKIE,
-                cookie(&started.secret, max_age, s.secure_cookies),
+                cookie(&started.secret, max_age, s.options.secure_cookies),
             );
             response
         }
@@ -202,6 +224,6 @@ pub async fn logout(
     let mut response = Redirect::to("/login").into_response();
     response
         .headers_mut()
-        .insert(header::SET_COOKIE, cookie("", 0, s.secure_cookies));
+        .insert(header::SET_COOKIE, cookie("", 0, s.options.secure_cookies));
     response
 }

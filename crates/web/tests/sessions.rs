@@ -32,7 +32,11 @@ async fn site(store: &Store, secure_cookies: bool) -> Site {
         .expect("bind");
     let base = format!("http://{}", listener.local_addr().expect("addr"));
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
-    let app = custodia_web::app_with(store.clone(), secure_cookies);
+    let options = custodia_web::Options {
+        secure_cookies,
+        trusted_proxy: None,
+    };
+    let app = custodia_web::app_with(store.clone(), options);
     tokio::spawn(async move {
         custodia_web::serve_app(listener, app, async {
             let _ = rx.await;
@@ -189,6 +193,45 @@ both_backends! {
             .await
             .unwrap();
         assert_eq!(get().await.unwrap().status(), StatusCode::UNAUTHORIZED);
+    }
+
+    // Parallel failures all count; a lock that runs out starts the count again, and
+    // locks again after ten more.
+    async fn locks_count_in_parallel_and_again_after_expiry(db) {
+        let _s = site(&db.store, false).await;
+        let fail_ten = |round: u32| {
+            let store = db.store.clone();
+            async move {
+                let throttle = std::sync::Arc::new(custodia_app::sign_in::Throttle::default());
+                let mut tasks = Vec::new();
+                for i in 0..10 {
+                    let (store, throttle) = (store.clone(), throttle.clone());
+                    tasks.push(tokio::spawn(async move {
+                        custodia_app::sign_in::sign_in(&store, &throttle, "ana.perez", "wrong guess", &format!("c{round}-{i}")).await
+                    }));
+                }
+                for t in tasks {
+                    assert!(t.await.unwrap().is_err());
+                }
+            }
+        };
+        let locks = |store: Store| async move {
+            store.journal_for_subject("user:ana.perez", 0, 1000).await.unwrap()
+                .into_iter().filter(|e| e.event_type == "user.locked").count()
+        };
+        fail_ten(1).await;
+        assert_eq!(locks(db.store.clone()).await, 1, "ten parallel failures lock");
+        let throttle = custodia_app::sign_in::Throttle::default();
+        let refused = custodia_app::sign_in::sign_in(&db.store, &throttle, "ana.perez", PASSWORD, "c-ok").await;
+        assert!(refused.is_err(), "locked, even with the right password");
+        let past = custodia_domain::time::canonical(jiff::Timestamp::now() - jiff::SignedDuration::from_secs(1));
+        db.store.execute_raw(&format!("UPDATE users SET locked_until = '{past}' WHERE username = 'ana.perez'")).await.unwrap();
+        let one = custodia_app::sign_in::sign_in(&db.store, &throttle, "ana.perez", "wrong guess", "c-2").await;
+        assert!(one.is_err());
+        let creds = db.store.credentials("ana.perez").await.unwrap().unwrap();
+        assert_eq!((creds.failed_logins, creds.user.locked_until), (1, None), "the count restarts");
+        fail_ten(3).await;
+        assert_eq!(locks(db.store.clone()).await, 2, "and locks again");
     }
 
     // Served over TLS, the cookie is also marked Secure.

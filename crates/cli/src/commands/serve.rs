@@ -20,10 +20,17 @@ pub struct ServeArgs {
     /// Load the reference facilities first when the database has none.
     #[arg(long)]
     seed: bool,
-    /// Mark session cookies `Secure` (set when users reach Custodia over HTTPS, e.g.
-    /// through a TLS-terminating reverse proxy).
+    /// With --seed, also create a demo administrator (printed once); loopback only.
+    #[arg(long, requires = "seed")]
+    demo_admin: bool,
+    /// Mark session cookies `Secure` (users reach Custodia over HTTPS, through a
+    /// TLS-terminating reverse proxy). On by default when listening beyond loopback.
     #[arg(long, env = "CUSTODIA_SECURE_COOKIES")]
     secure_cookies: bool,
+    /// The reverse proxy's address: its `X-Forwarded-For` / `X-Forwarded-Host` headers are
+    /// believed (for throttling, journaling and the sign-in origin check).
+    #[arg(long, env = "CUSTODIA_TRUSTED_PROXY")]
+    trusted_proxy: Option<std::net::IpAddr>,
 }
 
 /// Reads HOST:PORT, where HOST is an address or a name such as `localhost`.
@@ -43,9 +50,12 @@ fn parse_listen(text: &str) -> Result<SocketAddr, String> {
 
 /// Runs the server until SIGINT or SIGTERM.
 pub async fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
+    if args.demo_admin && !args.listen.ip().is_loopback() {
+        anyhow::bail!("--demo-admin is for demos on this machine: listen on a loopback address");
+    }
     let store = super::open(&args.db).await?;
     if args.seed {
-        crate::seed::load(&store).await?;
+        crate::seed::load(&store, args.demo_admin).await?;
     }
     let listener = tokio::net::TcpListener::bind(args.listen)
         .await
@@ -57,7 +67,11 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
         store.backend().name()
     );
     tracing::info!(%addr, database = store.backend().name(), "serving");
-    let app = custodia_web::app_with(store.clone(), args.secure_cookies);
+    let options = custodia_web::Options {
+        secure_cookies: args.secure_cookies || !args.listen.ip().is_loopback(),
+        trusted_proxy: args.trusted_proxy,
+    };
+    let app = custodia_web::app_with(store.clone(), options);
     custodia_web::serve_app(listener, app, shutdown_signal()).await?;
     store.close().await;
     tracing::info!("stopped");

@@ -38,11 +38,11 @@ pub async fn healthz() -> Json<Health> {
 pub async fn readyz(State(state): State<AppState>) -> Result<Json<Health>, ApiError> {
     let unavailable =
         |detail: String| Problem::new(StatusCode::SERVICE_UNAVAILABLE, "not_ready", detail);
-    state
-        .store
-        .ping()
-        .await
-        .map_err(|e| unavailable(format!("database unreachable: {e}")))?;
+    state.store.ping().await.map_err(|e| {
+        // The details (hosts, users) are for the logs, not for anyone who asks.
+        tracing::warn!(error = %e, "readiness: database unreachable");
+        unavailable("the database cannot be reached".into())
+    })?;
     match state.store.migrations_applied().await {
         Ok(true) => Ok(Json(Health {
             status: "ready".into(),
@@ -52,7 +52,10 @@ pub async fn readyz(State(state): State<AppState>) -> Result<Json<Health>, ApiEr
             "database migrations are not all applied: run `custodia migrate`".into(),
         )
         .into()),
-        Err(e) => Err(unavailable(format!("cannot read applied migrations: {e}")).into()),
+        Err(e) => {
+            tracing::warn!(error = %e, "readiness: cannot read applied migrations");
+            Err(unavailable("the database's migrations cannot be read".into()).into())
+        }
     }
 }
 

@@ -83,10 +83,12 @@ impl FromRequestParts<AppState> for Caller {
             .headers
             .get(axum::http::header::AUTHORIZATION)
             .map(|v| {
+                // The scheme's name is case-insensitive (RFC 9110).
                 v.to_str()
                     .ok()
-                    .and_then(|v| v.strip_prefix("Bearer "))
-                    .unwrap_or("")
+                    .and_then(|v| v.split_once(' '))
+                    .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
+                    .map_or("", |(_, token)| token)
             });
         if let Some(secret) = bearer {
             return Ok(Caller(
@@ -114,20 +116,37 @@ impl FromRequestParts<AppState> for Caller {
     }
 }
 
-/// The client's address, for throttling sign-ins.
+/// The client's address, for throttling sign-ins and journaling locks: the TCP peer, or
+/// what the trusted proxy says in `X-Forwarded-For`. IPv6 clients count per /64.
 pub struct ClientAddress(pub String);
 
-impl<S: Send + Sync> FromRequestParts<S> for ClientAddress {
+impl FromRequestParts<AppState> for ClientAddress {
     type Rejection = ApiError;
 
-    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        Ok(ClientAddress(
-            parts
-                .extensions
-                .get::<ConnectInfo<SocketAddr>>()
-                .map(|c| c.0.ip().to_string())
-                .unwrap_or_else(|| "in-process".to_owned()),
-        ))
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let peer = parts
+            .extensions
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|c| c.0.ip());
+        let forwarded = parts
+            .headers
+            .get("x-forwarded-for")
+            .filter(|_| peer.is_some() && peer == state.options.trusted_proxy)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.rsplit(',').next())
+            .and_then(|v| v.trim().parse::<std::net::IpAddr>().ok());
+        let client = match forwarded.or(peer) {
+            Some(std::net::IpAddr::V6(v6)) => {
+                let s = v6.segments();
+                format!("{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
+            }
+            Some(ip) => ip.to_string(),
+            None => "in-process".to_owned(),
+        };
+        Ok(ClientAddress(client))
     }
 }
 
