@@ -11,6 +11,7 @@ pub mod events;
 pub mod facility;
 pub mod import;
 pub mod journal;
+pub mod legal;
 pub mod location;
 pub mod occupancy;
 pub mod password;
