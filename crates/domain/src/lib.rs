@@ -6,6 +6,8 @@
 #![warn(missing_docs)]
 
 pub mod access;
+pub mod age;
+pub mod cedula;
 pub mod enums;
 pub mod events;
 pub mod facility;
@@ -13,6 +15,7 @@ pub mod import;
 pub mod journal;
 pub mod legal;
 pub mod location;
+pub mod names;
 pub mod occupancy;
 pub mod password;
 pub mod patch;
