@@ -2,6 +2,9 @@
 //! real server on a loopback port, called with reqwest, on both SQLite and a throwaway
 //! PostgreSQL.
 
+mod common;
+
+use common::Reply;
 use std::collections::BTreeSet;
 
 use custodia_app::sign_in::{self as signing, Throttle};
@@ -11,7 +14,7 @@ use custodia_domain::access::{Grant, Role};
 use custodia_domain::user::TokenScope;
 use custodia_store::Store;
 use custodia_testkit::both_backends;
-use reqwest::header::{AUTHORIZATION, HeaderMap};
+use reqwest::header::AUTHORIZATION;
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
@@ -37,55 +40,16 @@ const METHODS: [(&str, &str); 5] = [
 struct Server {
     base: String,
     client: reqwest::Client,
-    _shutdown: tokio::sync::oneshot::Sender<()>,
-}
-
-/// One response: status, headers and the body as JSON (`Null` when empty, a string when
-/// not JSON).
-#[derive(Debug)]
-struct Reply {
-    status: StatusCode,
-    headers: HeaderMap,
-    body: Value,
-}
-
-impl Reply {
-    fn header(&self, name: &str) -> &str {
-        self.headers
-            .get(name)
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or_else(|| panic!("no {name} header in {self:?}"))
-    }
-
-    /// The body without its request id, to compare two problems.
-    fn body_sans_request_id(&self) -> Value {
-        let mut body = self.body.clone();
-        if let Some(map) = body.as_object_mut() {
-            map.remove("request_id");
-        }
-        body
-    }
+    _running: common::Running,
 }
 
 impl Server {
     async fn start(store: &Store) -> Server {
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-            .await
-            .expect("bind loopback");
-        let addr = listener.local_addr().expect("local address");
-        let (tx, rx) = tokio::sync::oneshot::channel::<()>();
-        let store = store.clone();
-        tokio::spawn(async move {
-            custodia_web::serve(listener, store, async {
-                let _ = rx.await;
-            })
-            .await
-            .expect("serve");
-        });
+        let running = common::start(store).await;
         Server {
-            base: format!("http://{addr}"),
+            base: running.base.clone(),
             client: reqwest::Client::new(),
-            _shutdown: tx,
+            _running: running,
         }
     }
 
@@ -105,20 +69,7 @@ impl Server {
             req = req.json(body);
         }
         let response = req.send().await.expect("request sent");
-        let status = response.status();
-        let headers = response.headers().clone();
-        let bytes = response.bytes().await.expect("response body");
-        let body = if bytes.is_empty() {
-            Value::Null
-        } else {
-            serde_json::from_slice(&bytes)
-                .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&bytes).into_owned()))
-        };
-        Reply {
-            status,
-            headers,
-            body,
-        }
+        Reply::read(response).await
     }
 
     /// A request with a bearer token.

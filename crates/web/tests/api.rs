@@ -1,6 +1,9 @@
 //! The HTTP API end to end: a real server on a loopback port, called with reqwest, on
 //! both SQLite and a throwaway PostgreSQL.
 
+mod common;
+
+use common::Reply;
 use std::collections::{BTreeSet, HashSet};
 use std::sync::Arc;
 
@@ -19,25 +22,7 @@ const TURI: &str = "CPL-AZ-1";
 struct Server {
     base: String,
     client: reqwest::Client,
-    _shutdown: tokio::sync::oneshot::Sender<()>,
-}
-
-/// One response: status, headers and the body as JSON (`Null` when empty, a string when
-/// not JSON).
-#[derive(Debug)]
-struct Reply {
-    status: StatusCode,
-    headers: HeaderMap,
-    body: Value,
-}
-
-impl Reply {
-    fn header(&self, name: &str) -> &str {
-        self.headers
-            .get(name)
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or_else(|| panic!("no {name} header in {self:?}"))
-    }
+    _running: common::Running,
 }
 
 /// A national administrator made with the command line's rights, and a client that
@@ -76,43 +61,17 @@ async fn bearer_for(store: &Store, username: &str, grants: Vec<Grant>) -> Option
 
 impl Server {
     async fn start(store: &Store) -> Server {
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-            .await
-            .expect("bind loopback");
-        let addr = listener.local_addr().expect("local address");
-        let (tx, rx) = tokio::sync::oneshot::channel::<()>();
-        let client_store = store.clone();
-        let store = store.clone();
-        tokio::spawn(async move {
-            custodia_web::serve(listener, store, async {
-                let _ = rx.await;
-            })
-            .await
-            .expect("serve");
-        });
+        let running = common::start(store).await;
         Server {
-            base: format!("http://{addr}"),
-            client: admin_client(&client_store).await,
-            _shutdown: tx,
+            base: running.base.clone(),
+            client: admin_client(store).await,
+            _running: running,
         }
     }
 
     async fn send(&self, req: reqwest::RequestBuilder) -> Reply {
         let response = req.send().await.expect("request sent");
-        let status = response.status();
-        let headers = response.headers().clone();
-        let bytes = response.bytes().await.expect("response body");
-        let body = if bytes.is_empty() {
-            Value::Null
-        } else {
-            serde_json::from_slice(&bytes)
-                .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&bytes).into_owned()))
-        };
-        Reply {
-            status,
-            headers,
-            body,
-        }
+        Reply::read(response).await
     }
 
     fn url(&self, path: &str) -> String {
