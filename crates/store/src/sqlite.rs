@@ -61,7 +61,7 @@ impl Writer {
     /// where it does not stall the other tasks of this async worker.
     pub fn begin_immediate(&mut self) -> Result<(), StoreError> {
         self.conn.busy_timeout(Duration::ZERO)?;
-        let first = self.conn.execute_batch("BEGIN IMMEDIATE");
+        let first = run_cached(&self.conn, "BEGIN IMMEDIATE");
         self.conn.busy_timeout(BUSY_TIMEOUT)?;
         match first {
             Ok(()) => Ok(()),
@@ -71,7 +71,7 @@ impl Writer {
                     rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked
                 ) =>
             {
-                let wait = || self.conn.execute_batch("BEGIN IMMEDIATE");
+                let wait = || run_cached(&self.conn, "BEGIN IMMEDIATE");
                 let waited = match tokio::runtime::Handle::try_current().map(|h| h.runtime_flavor())
                 {
                     Ok(tokio::runtime::RuntimeFlavor::MultiThread) => {
@@ -152,6 +152,12 @@ impl Sqlite {
             db: self.clone(),
         })
     }
+}
+
+/// Runs a statement without parameters or rows (BEGIN, COMMIT), prepared once: these run
+/// on every write transaction.
+pub(crate) fn run_cached(conn: &Connection, sql: &str) -> rusqlite::Result<()> {
+    conn.prepare_cached(sql)?.raw_execute().map(|_| ())
 }
 
 /// Starts the thread that checkpoints the write-ahead log in the background, on its own

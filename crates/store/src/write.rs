@@ -156,7 +156,7 @@ impl WriteTx {
         match self.tx {
             Tx::Sqlite(mut t) => {
                 // On failure `t` drops still open: the head is forgotten and rolled back.
-                t.writer.conn.execute_batch("COMMIT")?;
+                crate::sqlite::run_cached(&t.writer.conn, "COMMIT")?;
                 t.open = false;
                 if let Some((seq, hash)) = self.head {
                     t.writer.head = Some(CachedHead {
