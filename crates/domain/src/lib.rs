@@ -9,6 +9,7 @@ pub mod access;
 pub mod age;
 pub mod cedula;
 pub mod deadlines;
+pub mod duplicates;
 pub mod enums;
 pub mod events;
 pub mod facility;
