@@ -11,7 +11,7 @@ use custodia_domain::events::NewEvent;
 use custodia_domain::journal::{EntryRef, hash_bytes, hex64, to_hex, unhex64};
 
 use crate::conn::Conn;
-use crate::db::{Backend, Engine, Store};
+use crate::db::{Engine, Store};
 use crate::error::StoreError;
 use crate::journal;
 use crate::sqlite::{CachedHead, Writer};
@@ -169,19 +169,6 @@ impl WriteTx {
             Tx::Postgres(t) => t.commit().await?,
         }
         Ok(())
-    }
-
-    /// The backend this transaction runs on.
-    pub fn backend(&self) -> Backend {
-        match self.tx {
-            Tx::Sqlite(_) => Backend::Sqlite,
-            Tx::Postgres(_) => Backend::Postgres,
-        }
-    }
-
-    /// The actor the entries of this transaction are attributed to.
-    pub fn actor(&self) -> &str {
-        &self.actor
     }
 
     async fn head(&mut self) -> Result<(i64, String), StoreError> {
