@@ -6,8 +6,10 @@
 #![warn(missing_docs)]
 
 pub mod access;
+pub mod admission;
 pub mod age;
 pub mod cedula;
+pub mod custody;
 pub mod deadlines;
 pub mod duplicates;
 pub mod enums;
@@ -21,6 +23,7 @@ pub mod names;
 pub mod occupancy;
 pub mod password;
 pub mod patch;
+pub mod person;
 pub mod text;
 pub mod time;
 pub mod user;

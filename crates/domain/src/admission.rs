@@ -1,0 +1,410 @@
+//! Admission into custody: the record Mandela Rule 7 requires before anyone is received
+//! (a valid legal order, the arrest, injuries, property, family, contacts, health
+//! screening, rights), and its validation.
+
+use jiff::Timestamp;
+use jiff::civil::Date;
+use serde::{Deserialize, Serialize};
+
+use crate::custody::{LegalDocument, LegalDocumentKind};
+use crate::person::{Identity, MAX_ITEMS, MAX_NAME, MAX_TEXT};
+use crate::text;
+use crate::validation::Collector;
+use crate::{Invalid, vocabulary};
+
+/// How far in the future an admission time may be (clocks drift).
+pub const CLOCK_SKEW_SECONDS: i64 = 300;
+
+vocabulary!(
+    /// Whether the health screening on admission (Rule 30) was done.
+    ScreeningStatus {
+        /// Done by health staff.
+        Done = "done",
+        /// Still to be done.
+        Pending = "pending",
+    }
+);
+
+vocabulary!(
+    /// How a family member is related to the person.
+    Relationship {
+        /// A son or daughter.
+        Child = "child",
+        /// Spouse or partner.
+        Partner = "partner",
+        /// Mother or father.
+        Parent = "parent",
+        /// Brother or sister.
+        Sibling = "sibling",
+        /// Anyone else.
+        Other = "other",
+    }
+);
+
+/// The arrest that led to admission (Rule 7c).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Arrest {
+    /// When.
+    #[schema(value_type = String, format = DateTime)]
+    pub at: Timestamp,
+    /// Where.
+    pub place: String,
+    /// The arresting authority, e.g. `Policía Nacional, UPC Guasmo Sur`.
+    pub authority: String,
+}
+
+/// Visible injuries and complaints of prior ill-treatment (Rule 7d); empty lists mean
+/// none were observed or made.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Injuries {
+    /// Each visible injury observed.
+    pub visible: Vec<String>,
+    /// Each complaint of ill-treatment before admission, in the person's words.
+    pub complaints: Vec<String>,
+    /// Who the injuries or complaints were reported to (judge, prosecutor), if any.
+    #[serde(default)]
+    pub reported_to: Option<String>,
+}
+
+/// One item of property taken into safekeeping.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PropertyItem {
+    /// What it is.
+    pub description: String,
+    /// How many.
+    pub quantity: i64,
+}
+
+/// The inventory of personal property (Rule 7e), signed off by the person and the officer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Property {
+    /// Items taken into safekeeping.
+    pub items: Vec<PropertyItem>,
+    /// Whether the person signed the inventory.
+    pub signed_by_person: bool,
+    /// The officer who received the property.
+    pub received_by: String,
+}
+
+/// A family member (Rule 7f).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FamilyMember {
+    /// Name.
+    pub name: String,
+    /// How related.
+    pub relationship: Relationship,
+    /// Age in years (required for children).
+    #[serde(default)]
+    pub age: Option<i64>,
+    /// Who cares for a child under 18 now.
+    #[serde(default)]
+    pub cared_for_by: Option<String>,
+}
+
+/// Someone to contact (Rule 7g).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Contact {
+    /// Name.
+    pub name: String,
+    /// How related to the person.
+    pub relationship: String,
+    /// Telephone number.
+    pub phone: String,
+    /// Address, if known.
+    #[serde(default)]
+    pub address: Option<String>,
+}
+
+/// Health screening on admission (Rule 30). The notes are health information: only
+/// health officers and inspectors see them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct HealthScreening {
+    /// Done or pending.
+    pub status: ScreeningStatus,
+    /// Findings (restricted).
+    #[serde(default)]
+    pub notes: Option<String>,
+}
+
+/// Whether the person was told their rights and the rules in a language they understand.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RightsInformation {
+    /// Told or not (yet).
+    pub informed: bool,
+    /// In which language.
+    pub language: String,
+}
+
+/// The admission record kept with the custody episode.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AdmissionRecord {
+    /// The arrest.
+    pub arrest: Arrest,
+    /// Injuries and complaints.
+    pub injuries: Injuries,
+    /// Property inventory.
+    pub property: Property,
+    /// Family members and children.
+    #[serde(default)]
+    pub family: Vec<FamilyMember>,
+    /// Emergency contact.
+    pub emergency_contact: Contact,
+    /// Next of kin, when not the emergency contact.
+    #[serde(default)]
+    pub next_of_kin: Option<Contact>,
+    /// Health screening.
+    pub health_screening: HealthScreening,
+    /// Rights information.
+    pub rights: RightsInformation,
+}
+
+/// An admission as asked for: a new person (`person`) or a known one (`person_id`), where,
+/// when, on what legal basis, and the Rule 7 record.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AdmissionRequest {
+    /// The identity of someone not yet registered.
+    #[serde(default)]
+    pub person: Option<Identity>,
+    /// A registered person: re-admission, or a possible duplicate the officer confirmed.
+    #[serde(default)]
+    pub person_id: Option<i64>,
+    /// Registers a new person although possible duplicates were shown.
+    #[serde(default)]
+    pub confirm_new_person: bool,
+    /// The receiving facility.
+    pub facility: String,
+    /// The location within it, if assigned on arrival.
+    #[serde(default)]
+    pub location_id: Option<i64>,
+    /// When the person was received.
+    #[schema(value_type = String, format = DateTime)]
+    pub admitted_at: Timestamp,
+    /// The court order that allows holding the person (required).
+    #[serde(default)]
+    pub legal_basis: Option<LegalDocument>,
+    /// The arrest.
+    pub arrest: Arrest,
+    /// Injuries and complaints.
+    pub injuries: Injuries,
+    /// Property inventory.
+    pub property: Property,
+    /// Family members and children.
+    #[serde(default)]
+    pub family: Vec<FamilyMember>,
+    /// Emergency contact.
+    pub emergency_contact: Contact,
+    /// Next of kin, when not the emergency contact.
+    #[serde(default)]
+    pub next_of_kin: Option<Contact>,
+    /// Health screening.
+    pub health_screening: HealthScreening,
+    /// Rights information.
+    pub rights: RightsInformation,
+}
+
+fn contact(c: &mut Collector, field: &str, k: &Contact) {
+    text::required(c, &format!("{field}.name"), &k.name, MAX_NAME);
+    text::required(
+        c,
+        &format!("{field}.relationship"),
+        &k.relationship,
+        MAX_NAME,
+    );
+    text::required(c, &format!("{field}.phone"), &k.phone, 40);
+    if let Some(a) = &k.address {
+        text::required(c, &format!("{field}.address"), a, 500);
+    }
+}
+
+fn texts(c: &mut Collector, field: &str, items: &[String]) {
+    c.check(
+        items.len() > MAX_ITEMS,
+        field,
+        "too_many",
+        format!("{field} may have at most {MAX_ITEMS} entries"),
+    );
+    for (i, t) in items.iter().take(MAX_ITEMS).enumerate() {
+        text::required(c, &format!("{field}[{i}]"), t, MAX_TEXT);
+    }
+}
+
+impl AdmissionRecord {
+    /// Checks the record; `admitted_at` bounds the arrest.
+    pub fn validate(&self, admitted_at: Timestamp) -> Result<(), Invalid> {
+        let mut c = Collector::default();
+        let a = &self.arrest;
+        c.check(
+            a.at > admitted_at,
+            "arrest.at",
+            "admission_before_arrest",
+            format!(
+                "the admission ({admitted_at}) cannot come before the arrest ({})",
+                a.at
+            ),
+        );
+        c.check(
+            !crate::time::plausible(a.at),
+            "arrest.at",
+            "implausible_date",
+            "the arrest must be between the years 1900 and 9999",
+        );
+        text::required(&mut c, "arrest.place", &a.place, 500);
+        text::required(&mut c, "arrest.authority", &a.authority, MAX_NAME * 2);
+        texts(&mut c, "injuries.visible", &self.injuries.visible);
+        texts(&mut c, "injuries.complaints", &self.injuries.complaints);
+        if let Some(r) = &self.injuries.reported_to {
+            text::required(&mut c, "injuries.reported_to", r, MAX_NAME * 2);
+        }
+        let p = &self.property;
+        c.check(
+            p.items.len() > 200,
+            "property.items",
+            "too_many",
+            "at most 200 property items",
+        );
+        for (i, item) in p.items.iter().take(200).enumerate() {
+            let f = format!("property.items[{i}]");
+            text::required(&mut c, &format!("{f}.description"), &item.description, 500);
+            c.check(
+                !(1..=100_000).contains(&item.quantity),
+                &format!("{f}.quantity"),
+                "out_of_range",
+                "quantity must be between 1 and 100000",
+            );
+        }
+        text::required(&mut c, "property.received_by", &p.received_by, MAX_NAME);
+        c.check(
+            self.family.len() > MAX_ITEMS,
+            "family",
+            "too_many",
+            format!("at most {MAX_ITEMS} family members"),
+        );
+        for (i, m) in self.family.iter().take(MAX_ITEMS).enumerate() {
+            let f = format!("family[{i}]");
+            text::required(&mut c, &format!("{f}.name"), &m.name, MAX_NAME);
+            if let Some(age) = m.age {
+                c.check(
+                    !(0..=130).contains(&age),
+                    &format!("{f}.age"),
+                    "out_of_range",
+                    "age must be between 0 and 130",
+                );
+            }
+            if m.relationship == Relationship::Child {
+                c.check(
+                    m.age.is_none(),
+                    &format!("{f}.age"),
+                    "required",
+                    "a child's age is required (Rule 7f)",
+                );
+                c.check(
+                    m.age.is_some_and(|a| a < 18) && m.cared_for_by.is_none(),
+                    &format!("{f}.cared_for_by"),
+                    "required",
+                    "who cares for a child under 18 is required (Rule 7f)",
+                );
+            }
+            if let Some(who) = &m.cared_for_by {
+                text::required(&mut c, &format!("{f}.cared_for_by"), who, MAX_NAME * 2);
+            }
+        }
+        contact(&mut c, "emergency_contact", &self.emergency_contact);
+        if let Some(k) = &self.next_of_kin {
+            contact(&mut c, "next_of_kin", k);
+        }
+        if let Some(n) = &self.health_screening.notes {
+            text::required(&mut c, "health_screening.notes", n, MAX_TEXT);
+        }
+        text::required(&mut c, "rights.language", &self.rights.language, 40);
+        c.finish()
+    }
+
+    /// The record with restricted health notes removed (for readers without health access).
+    pub fn without_health_notes(mut self) -> Self {
+        self.health_screening.notes = None;
+        self
+    }
+}
+
+impl AdmissionRequest {
+    /// Checks everything that needs no stored data; `now` and `today` (the civil date in the
+    /// facility's time zone) bound the dates.
+    pub fn validate(&self, now: Timestamp, today: Date) -> Result<(), Invalid> {
+        let mut c = Collector::default();
+        match (&self.person, self.person_id) {
+            (Some(_), Some(_)) => c.push(
+                "person_id",
+                "person_and_person_id",
+                "give either a new person's identity or the id of a registered person, not both",
+            ),
+            (None, None) => c.push(
+                "person",
+                "required",
+                "give the identity of the person admitted (person) or a registered person's id (person_id)",
+            ),
+            (Some(p), None) => c.absorb(p.validate("person", today)),
+            (None, Some(_)) => {}
+        }
+        c.check(
+            self.person_id.is_some() && self.confirm_new_person,
+            "confirm_new_person",
+            "not_applicable",
+            "confirm_new_person applies to a new person, not to a registered one",
+        );
+        text::code(&mut c, "facility", &self.facility, 32);
+        c.check(
+            self.admitted_at.as_second() > now.as_second() + CLOCK_SKEW_SECONDS,
+            "admitted_at",
+            "in_the_future",
+            "the admission time is in the future",
+        );
+        c.check(
+            !crate::time::plausible(self.admitted_at),
+            "admitted_at",
+            "implausible_date",
+            "the admission must be between the years 1900 and 9999",
+        );
+        match &self.legal_basis {
+            None => c.push(
+                "legal_basis",
+                "legal_basis_required",
+                "no one may be admitted without a valid court order (Mandela Rule 7): give legal_basis",
+            ),
+            Some(d) => {
+                c.check(
+                    d.kind == LegalDocumentKind::Suspension,
+                    "legal_basis.kind",
+                    "not_a_detention_order",
+                    "a suspension does not order detention: the legal basis must be a pretrial detention order, a sentence or another court order",
+                );
+                c.absorb(d.validate("legal_basis", today));
+            }
+        }
+        c.absorb(self.record().validate(self.admitted_at));
+        c.finish()
+    }
+
+    /// The Rule 7 record to keep with the episode.
+    pub fn record(&self) -> AdmissionRecord {
+        AdmissionRecord {
+            arrest: self.arrest.clone(),
+            injuries: self.injuries.clone(),
+            property: self.property.clone(),
+            family: self.family.clone(),
+            emergency_contact: self.emergency_contact.clone(),
+            next_of_kin: self.next_of_kin.clone(),
+            health_screening: self.health_screening.clone(),
+            rights: self.rights.clone(),
+        }
+    }
+}
