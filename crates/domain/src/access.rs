@@ -46,6 +46,16 @@ vocabulary!(
         AccessAuditRead = "access-audit.read",
         /// Create, disable and grant users; create and revoke tokens.
         UserAdmin = "user.admin",
+        /// Find people and read their files (each read is journaled).
+        PersonRead = "person.read",
+        /// Admit a person into custody.
+        PersonAdmit = "person.admit",
+        /// Record court documents and releases (legal status).
+        LegalWrite = "legal.write",
+        /// Correct a person's identity (with a reason; the old value stays in the history).
+        PersonCorrect = "person.correct",
+        /// See health information (screening notes).
+        HealthRead = "health.read",
     }
 );
 
@@ -133,7 +143,11 @@ impl Action {
     pub fn is_read(self) -> bool {
         matches!(
             self,
-            Action::FacilityRead | Action::HistoryRead | Action::AccessAuditRead
+            Action::FacilityRead
+                | Action::HistoryRead
+                | Action::AccessAuditRead
+                | Action::PersonRead
+                | Action::HealthRead
         )
     }
 
@@ -158,11 +172,19 @@ pub const MATRIX: &[(Role, &[Action])] = &[
             Action::HistoryRead,
             Action::AccessAuditRead,
             Action::UserAdmin,
+            Action::PersonRead,
+            Action::PersonAdmit,
+            Action::LegalWrite,
+            Action::PersonCorrect,
         ],
     ),
     (
         Role::NationalOperations,
-        &[Action::FacilityRead, Action::HistoryRead],
+        &[
+            Action::FacilityRead,
+            Action::HistoryRead,
+            Action::PersonRead,
+        ],
     ),
     (
         Role::FacilityDirector,
@@ -171,24 +193,53 @@ pub const MATRIX: &[(Role, &[Action])] = &[
             Action::FacilityUpdate,
             Action::LocationWrite,
             Action::HistoryRead,
+            Action::PersonRead,
+            Action::PersonAdmit,
+            Action::LegalWrite,
+            Action::PersonCorrect,
         ],
     ),
-    (Role::FacilityOfficer, &[Action::FacilityRead]),
+    (
+        Role::FacilityOfficer,
+        &[
+            Action::FacilityRead,
+            Action::PersonRead,
+            Action::PersonAdmit,
+        ],
+    ),
     (
         Role::RecordsOfficer,
-        &[Action::FacilityRead, Action::HistoryRead],
+        &[
+            Action::FacilityRead,
+            Action::HistoryRead,
+            Action::PersonRead,
+            Action::PersonAdmit,
+            Action::LegalWrite,
+            Action::PersonCorrect,
+        ],
     ),
-    (Role::IntelligenceAnalyst, &[Action::FacilityRead]),
-    (Role::HealthOfficer, &[Action::FacilityRead]),
+    (
+        Role::IntelligenceAnalyst,
+        &[Action::FacilityRead, Action::PersonRead],
+    ),
+    (
+        Role::HealthOfficer,
+        &[Action::FacilityRead, Action::PersonRead, Action::HealthRead],
+    ),
     (
         Role::Inspector,
         &[
             Action::FacilityRead,
             Action::HistoryRead,
             Action::AccessAuditRead,
+            Action::PersonRead,
+            Action::HealthRead,
         ],
     ),
-    (Role::Integration, &[Action::FacilityRead]),
+    (
+        Role::Integration,
+        &[Action::FacilityRead, Action::PersonRead],
+    ),
 ];
 
 /// The actions a role allows.
@@ -269,19 +320,51 @@ mod tests {
                 HistoryRead,
                 AccessAuditRead,
                 UserAdmin,
+                PersonRead,
+                PersonAdmit,
+                LegalWrite,
+                PersonCorrect,
             ],
         ),
-        (NationalOperations, &[FacilityRead, HistoryRead]),
+        (NationalOperations, &[FacilityRead, HistoryRead, PersonRead]),
         (
             FacilityDirector,
-            &[FacilityRead, FacilityUpdate, LocationWrite, HistoryRead],
+            &[
+                FacilityRead,
+                FacilityUpdate,
+                LocationWrite,
+                HistoryRead,
+                PersonRead,
+                PersonAdmit,
+                LegalWrite,
+                PersonCorrect,
+            ],
         ),
-        (FacilityOfficer, &[FacilityRead]),
-        (RecordsOfficer, &[FacilityRead, HistoryRead]),
-        (IntelligenceAnalyst, &[FacilityRead]),
-        (HealthOfficer, &[FacilityRead]),
-        (Inspector, &[FacilityRead, HistoryRead, AccessAuditRead]),
-        (Integration, &[FacilityRead]),
+        (FacilityOfficer, &[FacilityRead, PersonRead, PersonAdmit]),
+        (
+            RecordsOfficer,
+            &[
+                FacilityRead,
+                HistoryRead,
+                PersonRead,
+                PersonAdmit,
+                LegalWrite,
+                PersonCorrect,
+            ],
+        ),
+        (IntelligenceAnalyst, &[FacilityRead, PersonRead]),
+        (HealthOfficer, &[FacilityRead, PersonRead, HealthRead]),
+        (
+            Inspector,
+            &[
+                FacilityRead,
+                HistoryRead,
+                AccessAuditRead,
+                PersonRead,
+                HealthRead,
+            ],
+        ),
+        (Integration, &[FacilityRead, PersonRead]),
     ];
 
     fn row(role: Role) {

@@ -33,6 +33,11 @@ pub const SQLITE: &[(i64, &str, &str)] = &[
         "sessions",
         include_str!("../migrations/sqlite/0005_sessions.sql"),
     ),
+    (
+        6,
+        "persons",
+        include_str!("../migrations/sqlite/0006_persons.sql"),
+    ),
 ];
 
 /// (version, description, SQL) of each PostgreSQL migration.
@@ -61,6 +66,11 @@ pub const POSTGRES: &[(i64, &str, &str)] = &[
         5,
         "sessions",
         include_str!("../migrations/postgres/0005_sessions.sql"),
+    ),
+    (
+        6,
+        "persons",
+        include_str!("../migrations/postgres/0006_persons.sql"),
     ),
 ];
 
