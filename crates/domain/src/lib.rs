@@ -24,6 +24,7 @@ pub mod occupancy;
 pub mod password;
 pub mod patch;
 pub mod person;
+pub mod search;
 pub mod text;
 pub mod time;
 pub mod user;
