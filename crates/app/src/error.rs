@@ -41,6 +41,10 @@ pub enum AppError {
         /// A human explanation.
         message: String,
     },
+    /// The person being admitted may already be registered: link to one of these
+    /// (`person_id`) or confirm a new person (`confirm_new_person`).
+    #[error("possible duplicate: {} registered person(s) match", .0.len())]
+    PossibleDuplicates(Vec<crate::persons::Candidate>),
     /// An import file had bad rows; it imported nothing.
     #[error("import rejected: {} bad row(s)", .0.len())]
     ImportRejected(Vec<RowError>),

@@ -11,6 +11,7 @@ pub mod facilities;
 pub mod history;
 pub mod import;
 pub mod locations;
+pub mod persons;
 pub mod principal;
 pub mod secrets;
 pub mod sessions;

@@ -408,3 +408,14 @@ impl AdmissionRequest {
         }
     }
 }
+
+/// Whether a place that holds `holds` may receive a person of `sex` (Mandela Rule 11a:
+/// men and women are held apart).
+pub fn sex_fits(sex: crate::person::Sex, holds: crate::HoldsSex) -> bool {
+    use crate::HoldsSex;
+    use crate::person::Sex;
+    matches!(
+        (holds, sex),
+        (HoldsSex::Both, _) | (HoldsSex::Men, Sex::Male) | (HoldsSex::Women, Sex::Female)
+    )
+}

@@ -89,3 +89,10 @@ mod tests {
         assert_eq!(parse(&canonical(ts)).unwrap(), to_micros(ts));
     }
 }
+
+/// The civil date of an instant in a time zone (UTC if the zone is unknown, which facility
+/// validation prevents).
+pub fn date_in(ts: Timestamp, timezone: &str) -> jiff::civil::Date {
+    let tz = jiff::tz::TimeZone::get(timezone).unwrap_or(jiff::tz::TimeZone::UTC);
+    ts.to_zoned(tz).date()
+}

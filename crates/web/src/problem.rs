@@ -38,6 +38,9 @@ pub struct Problem {
     /// Row-level problems, when an import was rejected.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub rows: Vec<RowError>,
+    /// Registered persons who may be the one being admitted (409 `possible_duplicate`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub candidates: Vec<custodia_app::persons::Candidate>,
 }
 
 impl Problem {
@@ -53,6 +56,7 @@ impl Problem {
             retry_after: None,
             errors: Vec::new(),
             rows: Vec::new(),
+            candidates: Vec::new(),
         }
     }
 }
@@ -131,6 +135,14 @@ impl From<AppError> for ApiError {
                 ),
                 rows,
                 ..Problem::new(StatusCode::UNPROCESSABLE_ENTITY, "import_rejected", "")
+            },
+            AppError::PossibleDuplicates(candidates) => Problem {
+                candidates,
+                ..Problem::new(
+                    StatusCode::CONFLICT,
+                    "possible_duplicate",
+                    "this person may already be registered: admit again with person_id set to one of the candidates, or with confirm_new_person true",
+                )
             },
             AppError::BadFile(message) => {
                 Problem::new(StatusCode::BAD_REQUEST, "bad_file", message)

@@ -6,6 +6,7 @@ mod common;
 mod facilities;
 mod health;
 mod locations;
+mod persons;
 
 use axum::extract::ConnectInfo;
 use axum::extract::FromRequestParts;
@@ -36,6 +37,7 @@ use crate::problem::{ApiError, Problem};
         (name = "audit", description = "Who read or exported what"),
         (name = "facilities", description = "Prisons, pretrial, rehabilitation and adolescent centres"),
         (name = "locations", description = "Places inside a facility, capacity and out-of-service periods"),
+        (name = "persons", description = "Persons deprived of liberty: admission, legal status and dates, release, corrections, search, deadlines"),
     )
 )]
 struct ApiDoc;
@@ -53,6 +55,13 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(locations::take_out_of_service))
         .routes(routes!(locations::return_to_service))
         .routes(routes!(locations::history))
+        .routes(routes!(persons::admit))
+        .routes(routes!(persons::search))
+        .routes(routes!(persons::get))
+        .routes(routes!(persons::record_document))
+        .routes(routes!(persons::release))
+        .routes(routes!(persons::correct))
+        .routes(routes!(persons::deadlines))
         .routes(routes!(health::openapi_json))
         .routes(routes!(auth::token))
         .routes(routes!(auth::session))

@@ -1,0 +1,283 @@
+//! Admission: no one enters custody without a valid court order and the Rule 7 record,
+//! no adolescent is admitted with adults nor an adult with adolescents, and no person is
+//! registered twice without an officer deciding so.
+
+use jiff::Timestamp;
+use serde::Serialize;
+
+use custodia_domain::access::Action;
+use custodia_domain::admission::{AdmissionRequest, sex_fits};
+use custodia_domain::age::{check_admission, group_on};
+use custodia_domain::custody::{LegalDocument, legal_state};
+use custodia_domain::person::Identity;
+use custodia_domain::time::{canonical, date_in};
+use custodia_domain::{Facility, Invalid, Refused};
+use custodia_store::persons::{EpisodeRow, PersonRow};
+use custodia_store::{Store, WriteTx};
+
+use super::file::{PersonFile, file_unlogged};
+use super::{PERSON_ADMITTED, event, json, parse, store_identity};
+use crate::error::AppError;
+use crate::principal::Principal;
+
+/// A registered person who may be the one being admitted.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct Candidate {
+    /// Their id: admit with `person_id` set to it to link.
+    pub person_id: i64,
+    /// Registry number.
+    pub registry_number: String,
+    /// Full name.
+    pub full_name: String,
+    /// Date of birth.
+    pub date_of_birth: String,
+    /// `same_document` or `same_name_and_birth`.
+    pub reason: String,
+    /// Whether they are in custody now.
+    pub in_custody: bool,
+    /// The facility holding them, or that last held them.
+    pub facility: String,
+}
+
+#[derive(Serialize)]
+struct Admitted<'a> {
+    person_id: i64,
+    registry_number: &'a str,
+    new_person: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    identity: Option<&'a Identity>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    confirmed_despite: Vec<i64>,
+    episode_id: i64,
+    facility: &'a str,
+    location_id: Option<i64>,
+    admitted_at: String,
+    legal_basis: &'a LegalDocument,
+    legal_state: &'a custodia_domain::custody::LegalState,
+    record: &'a custodia_domain::admission::AdmissionRecord,
+}
+
+fn invalid(field: &str, code: &str, message: impl Into<String>) -> AppError {
+    AppError::Invalid(Invalid(vec![custodia_domain::FieldError::new(
+        field, code, message,
+    )]))
+}
+
+fn candidates(identity: &Identity, rows: Vec<PersonRow>) -> Result<Vec<Candidate>, AppError> {
+    let doc = identity.document_key();
+    rows.into_iter()
+        .map(|row| {
+            let stored: Identity = parse("persons.identity", &row.identity)?;
+            let same_document = doc.is_some() && stored.document_key() == doc;
+            Ok(Candidate {
+                person_id: row.id,
+                registry_number: row.registry_number,
+                full_name: row.full_name,
+                date_of_birth: stored.date_of_birth.to_string(),
+                reason: if same_document {
+                    "same_document"
+                } else {
+                    "same_name_and_birth"
+                }
+                .to_owned(),
+                in_custody: row.in_custody,
+                facility: row.facility,
+            })
+        })
+        .collect()
+}
+
+/// Checks where the person goes: the facility's age group and sex, and the location.
+async fn check_place(
+    tx: &mut WriteTx,
+    facility: &Facility,
+    identity: &Identity,
+    request: &AdmissionRequest,
+) -> Result<(), AppError> {
+    let admitted_on = date_in(request.admitted_at, &facility.timezone);
+    let all = tx.facilities().await?;
+    if let Err(wrong) = check_admission(facility, identity.date_of_birth, admitted_on, &all) {
+        return Err(invalid("facility", "wrong_age_group", wrong.to_string()));
+    }
+    if !sex_fits(identity.sex, facility.holds_sex) {
+        return Err(invalid(
+            "facility",
+            "wrong_sex",
+            format!(
+                "{} holds {} only; men and women are held apart (Mandela Rule 11a)",
+                facility.code, facility.holds_sex
+            ),
+        ));
+    }
+    let Some(id) = request.location_id else {
+        return Ok(());
+    };
+    let location = tx
+        .location(id)
+        .await?
+        .filter(|l| l.facility == facility.code)
+        .ok_or_else(|| {
+            invalid(
+                "location_id",
+                "unknown_location",
+                format!("location {id} is not a location of {}", facility.code),
+            )
+        })?;
+    if !sex_fits(identity.sex, location.holds_sex) {
+        return Err(invalid(
+            "location_id",
+            "wrong_sex",
+            format!("location {} holds {} only", location.code, location.holds_sex),
+        ));
+    }
+    let tree = tx.locations_of(&facility.code).await?;
+    if custodia_domain::location::out_of_service_ids(&tree, request.admitted_at).contains(&id) {
+        return Err(Refused {
+            code: "location_out_of_service",
+            message: format!("location {} is out of service", location.code),
+        }
+        .into());
+    }
+    Ok(())
+}
+
+/// Admits a person: registers them (or re-admits a registered person), opens a custody
+/// episode with its legal basis and Rule 7 record, and journals `person.admitted`.
+pub async fn admit(
+    store: &Store,
+    who: &Principal,
+    request: AdmissionRequest,
+) -> Result<PersonFile, AppError> {
+    who.require(Action::PersonAdmit, Some(&request.facility))?;
+    let facility = store
+        .facility(&request.facility)
+        .await?
+        .ok_or_else(|| AppError::not_found("facility", &request.facility))?;
+    let now = Timestamp::now();
+    request.validate(now, date_in(now, &facility.timezone))?;
+    let basis = request
+        .legal_basis
+        .clone()
+        .ok_or_else(|| invalid("legal_basis", "legal_basis_required", "required"))?;
+    let admitted_on = date_in(request.admitted_at, &facility.timezone);
+    if let Some(day) = basis.carried_out_on.filter(|d| *d > admitted_on) {
+        return Err(invalid(
+            "legal_basis.carried_out_on",
+            "after_admission",
+            format!("the order cannot be carried out ({day}) after the admission ({admitted_on})"),
+        ));
+    }
+    let state = legal_state(std::slice::from_ref(&basis))
+        .map_err(|e| invalid("legal_basis", "legal_dates", e.to_string()))?;
+    let record = request.record();
+    let person_id = store
+        .write(&who.actor, |tx| {
+            let (request, facility, basis, state, record) = (
+                request.clone(),
+                facility.clone(),
+                basis.clone(),
+                state.clone(),
+                record.clone(),
+            );
+            let actor = who.actor.clone();
+            Box::pin(async move {
+                let stamp = canonical(now);
+                let (identity, existing) = match (&request.person, request.person_id) {
+                    (_, Some(id)) => {
+                        let row = tx
+                            .person(id)
+                            .await?
+                            .ok_or_else(|| AppError::not_found("person", id))?;
+                        if row.in_custody {
+                            return Err(already_in_custody(&row));
+                        }
+                        (parse::<Identity>("persons.identity", &row.identity)?, Some(id))
+                    }
+                    (Some(identity), None) => (identity.clone(), None),
+                    (None, None) => return Err(invalid("person", "required", "required")),
+                };
+                check_place(tx, &facility, &identity, &request).await?;
+                let mut confirmed_despite = Vec::new();
+                if existing.is_none() {
+                    let rows = tx
+                        .possible_duplicates(
+                            identity.document_key().as_deref(),
+                            &identity.name_key(),
+                            &identity.date_of_birth.to_string(),
+                        )
+                        .await?;
+                    if !rows.is_empty() && !request.confirm_new_person {
+                        return Err(AppError::PossibleDuplicates(candidates(&identity, rows)?));
+                    }
+                    confirmed_despite = rows.iter().map(|r| r.id).collect();
+                }
+                let (person_id, registry) =
+                    store_identity(tx, existing, &identity, &facility.code, &stamp).await?;
+                tx.set_custody(person_id, &facility.code, true, &stamp).await?;
+                let admitted_at = canonical(request.admitted_at);
+                let episode = EpisodeRow {
+                    id: 0,
+                    person_id,
+                    facility: facility.code.clone(),
+                    location_id: request.location_id,
+                    admitted_at: admitted_at.clone(),
+                    age_group: group_on(identity.date_of_birth, admitted_on)
+                        .as_str()
+                        .to_owned(),
+                    sex: identity.sex.as_str().to_owned(),
+                    legal_status: state.status.as_str().to_owned(),
+                    pretrial_expiry: state.pretrial_expiry.map(|d| d.to_string()),
+                    release_date: state.release_date.map(|d| d.to_string()),
+                    record: json(&record),
+                    released_at: None,
+                    release: None,
+                };
+                let episode_id = tx.insert_episode(&episode).await.map_err(|e| {
+                    if e.is_unique_violation() {
+                        AppError::Conflict {
+                            code: "already_in_custody",
+                            message: format!("person {person_id} is already in custody"),
+                        }
+                    } else {
+                        e.into()
+                    }
+                })?;
+                tx.insert_legal_document(episode_id, &json(&basis), &stamp, &actor)
+                    .await?;
+                tx.append(event(
+                    PERSON_ADMITTED,
+                    request.admitted_at,
+                    &facility.code,
+                    person_id,
+                    &Admitted {
+                        person_id,
+                        registry_number: &registry,
+                        new_person: existing.is_none(),
+                        identity: existing.is_none().then_some(&identity),
+                        confirmed_despite,
+                        episode_id,
+                        facility: &facility.code,
+                        location_id: request.location_id,
+                        admitted_at,
+                        legal_basis: &basis,
+                        legal_state: &state,
+                        record: &record,
+                    },
+                ))
+                .await?;
+                Ok::<_, AppError>(person_id)
+            })
+        })
+        .await?;
+    file_unlogged(store, who, person_id).await
+}
+
+fn already_in_custody(row: &PersonRow) -> AppError {
+    AppError::Conflict {
+        code: "already_in_custody",
+        message: format!(
+            "{} ({}) is already in custody in {}: release them before admitting them again",
+            row.full_name, row.registry_number, row.facility
+        ),
+    }
+}

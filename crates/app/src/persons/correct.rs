@@ -1,0 +1,188 @@
+//! Corrections: a wrong name, date of birth or document is never edited in place. A
+//! correction is a new event that supersedes the old value, with its reason; the file
+//! keeps the history.
+
+use jiff::Timestamp;
+use serde::{Deserialize, Serialize};
+
+use custodia_domain::access::Action;
+use custodia_domain::person::Identity;
+use custodia_domain::text;
+use custodia_domain::time::{canonical, date_in};
+use custodia_domain::validation::Collector;
+use custodia_domain::{FieldError, Invalid};
+use custodia_store::Store;
+use custodia_store::persons::CorrectionRow;
+
+use super::file::{PersonFile, file_unlogged};
+use super::{PERSON_CORRECTED, event, json, parse, store_identity};
+use crate::error::AppError;
+use crate::principal::Principal;
+
+/// A correction of one identity field.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Correction {
+    /// The identity field, e.g. `first_surname`, `date_of_birth`, `document`.
+    pub field: String,
+    /// Its corrected value, in the same form as at admission (null to clear an optional field).
+    #[schema(value_type = Object)]
+    pub value: serde_json::Value,
+    /// Why (the evidence: e.g. "cédula checked with the Registro Civil").
+    pub reason: String,
+}
+
+#[derive(Serialize)]
+struct Corrected<'a> {
+    field: &'a str,
+    old_value: &'a serde_json::Value,
+    new_value: &'a serde_json::Value,
+    reason: &'a str,
+}
+
+fn invalid(field: &str, code: &str, message: impl Into<String>) -> AppError {
+    AppError::Invalid(Invalid(vec![FieldError::new(field, code, message)]))
+}
+
+/// The identity with `field` set to `value`, validated as a whole.
+fn corrected(
+    identity: &Identity,
+    c: &Correction,
+    today: jiff::civil::Date,
+) -> Result<(Identity, serde_json::Value), AppError> {
+    let mut as_json = serde_json::to_value(identity)
+        .map_err(|e| custodia_store::StoreError::Corrupt(e.to_string()))?;
+    let fields = as_json
+        .as_object_mut()
+        .ok_or_else(|| custodia_store::StoreError::Corrupt("identity is not an object".into()))?;
+    let Some(old) = fields.get(&c.field).cloned() else {
+        return Err(invalid(
+            "field",
+            "unknown_field",
+            format!("{} is not an identity field", c.field),
+        ));
+    };
+    if old == c.value {
+        return Err(invalid(
+            "value",
+            "unchanged",
+            format!("{} already has this value", c.field),
+        ));
+    }
+    fields.insert(c.field.clone(), c.value.clone());
+    let new: Identity = serde_json::from_value(as_json)
+        .map_err(|e| invalid("value", "bad_value", format!("{}: {e}", c.field)))?;
+    new.validate("value", today)?;
+    Ok((new, old))
+}
+
+/// Corrects one field of a person's identity, with a reason.
+pub async fn correct(
+    store: &Store,
+    who: &Principal,
+    person_id: i64,
+    correction: Correction,
+) -> Result<PersonFile, AppError> {
+    let row = store
+        .person(person_id)
+        .await?
+        .ok_or_else(|| AppError::not_found("person", person_id))?;
+    who.require_in(Action::PersonCorrect, &row.facility, "person", person_id)?;
+    let mut c = Collector::default();
+    text::required(&mut c, "reason", &correction.reason, 2000);
+    c.finish()?;
+    let facility = store
+        .facility(&row.facility)
+        .await?
+        .ok_or_else(|| AppError::not_found("facility", &row.facility))?;
+    let now = Timestamp::now();
+    let today = date_in(now, &facility.timezone);
+    store
+        .write(&who.actor, |tx| {
+            let correction = correction.clone();
+            let actor = who.actor.clone();
+            Box::pin(async move {
+                let row = tx
+                    .person(person_id)
+                    .await?
+                    .ok_or_else(|| AppError::not_found("person", person_id))?;
+                let identity: Identity = parse("persons.identity", &row.identity)?;
+                let (new, old) = corrected(&identity, &correction, today)?;
+                let stamp = canonical(now);
+                store_identity(tx, Some(person_id), &new, &row.facility, &stamp).await?;
+                tx.insert_correction(&CorrectionRow {
+                    id: 0,
+                    person_id,
+                    field: correction.field.clone(),
+                    old_value: json(&old),
+                    new_value: json(&correction.value),
+                    reason: correction.reason.clone(),
+                    corrected_at: stamp.clone(),
+                    corrected_by: actor,
+                })
+                .await?;
+                tx.append(event(
+                    PERSON_CORRECTED,
+                    now,
+                    &row.facility,
+                    person_id,
+                    &Corrected {
+                        field: &correction.field,
+                        old_value: &old,
+                        new_value: &correction.value,
+                        reason: &correction.reason,
+                    },
+                ))
+                .await?;
+                Ok::<_, AppError>(())
+            })
+        })
+        .await?;
+    file_unlogged(store, who, person_id).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use jiff::civil::date;
+
+    fn identity() -> Identity {
+        serde_json::from_value(serde_json::json!({
+            "given_names": "Ana", "first_surname": "Mora", "date_of_birth": "1990-01-01",
+            "sex": "female", "nationality": "EC"
+        }))
+        .unwrap()
+    }
+
+    fn fix(field: &str, value: serde_json::Value) -> Result<Identity, AppError> {
+        let c = Correction {
+            field: field.into(),
+            value,
+            reason: "r".into(),
+        };
+        corrected(&identity(), &c, date(2026, 1, 1)).map(|(i, _)| i)
+    }
+
+    #[test]
+    fn a_field_is_replaced_and_validated() {
+        assert_eq!(
+            fix("first_surname", "Morán".into()).unwrap().first_surname,
+            "Morán"
+        );
+        let codes = |r: Result<Identity, AppError>| match r {
+            Err(AppError::Invalid(Invalid(e))) => e.into_iter().map(|e| e.code).collect(),
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(codes(fix("nickname", "x".into())), ["unknown_field"]);
+        assert_eq!(codes(fix("first_surname", "Mora".into())), ["unchanged"]);
+        assert_eq!(codes(fix("date_of_birth", "2027-01-01".into())), ["in_the_future"]);
+        assert_eq!(codes(fix("sex", "other".into())), ["bad_value"]);
+        assert_eq!(
+            codes(fix(
+                "document",
+                serde_json::json!({"kind": "cedula", "number": "1710034066"})
+            )),
+            ["invalid_cedula"]
+        );
+    }
+}
