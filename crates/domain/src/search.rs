@@ -95,7 +95,10 @@ mod tests {
 
     #[test]
     fn queries() {
-        assert_eq!(query_words("  Martínez  martinez, JUAN "), ["martinez", "juan"]);
+        assert_eq!(
+            query_words("  Martínez  martinez, JUAN "),
+            ["martinez", "juan"]
+        );
         assert_eq!(query_words("a b c d e f g h i j").len(), MAX_WORDS);
         assert_eq!(as_number("PPL-0000042").as_deref(), Some("ppl0000042"));
         assert_eq!(as_number("171003406-5").as_deref(), Some("1710034065"));

@@ -64,7 +64,11 @@ impl Store {
             .fetch(
                 "SELECT word, postings FROM search_words WHERE word >= $1 AND word < $2 \
                  AND postings > 0 ORDER BY word LIMIT $3",
-                &[prefix.into(), range_end(prefix).as_str().into(), limit.into()],
+                &[
+                    prefix.into(),
+                    range_end(prefix).as_str().into(),
+                    limit.into(),
+                ],
                 word,
             )
             .await

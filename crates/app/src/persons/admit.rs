@@ -127,7 +127,10 @@ async fn check_place(
         return Err(invalid(
             "location_id",
             "wrong_sex",
-            format!("location {} holds {} only", location.code, location.holds_sex),
+            format!(
+                "location {} holds {} only",
+                location.code, location.holds_sex
+            ),
         ));
     }
     let tree = tx.locations_of(&facility.code).await?;
@@ -191,7 +194,10 @@ pub async fn admit(
                         if row.in_custody {
                             return Err(already_in_custody(&row));
                         }
-                        (parse::<Identity>("persons.identity", &row.identity)?, Some(id))
+                        (
+                            parse::<Identity>("persons.identity", &row.identity)?,
+                            Some(id),
+                        )
                     }
                     (Some(identity), None) => (identity.clone(), None),
                     (None, None) => return Err(invalid("person", "required", "required")),
@@ -213,7 +219,8 @@ pub async fn admit(
                 }
                 let (person_id, registry) =
                     store_identity(tx, existing, &identity, &facility.code, &stamp).await?;
-                tx.set_custody(person_id, &facility.code, true, &stamp).await?;
+                tx.set_custody(person_id, &facility.code, true, &stamp)
+                    .await?;
                 let admitted_at = canonical(request.admitted_at);
                 let episode = EpisodeRow {
                     id: 0,

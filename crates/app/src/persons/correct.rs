@@ -175,7 +175,10 @@ mod tests {
         };
         assert_eq!(codes(fix("nickname", "x".into())), ["unknown_field"]);
         assert_eq!(codes(fix("first_surname", "Mora".into())), ["unchanged"]);
-        assert_eq!(codes(fix("date_of_birth", "2027-01-01".into())), ["in_the_future"]);
+        assert_eq!(
+            codes(fix("date_of_birth", "2027-01-01".into())),
+            ["in_the_future"]
+        );
         assert_eq!(codes(fix("sex", "other".into())), ["bad_value"]);
         assert_eq!(
             codes(fix(

@@ -53,8 +53,11 @@ pub struct Deadlines {
 }
 
 fn parse_date(text: &str) -> Result<Date, AppError> {
-    text.parse()
-        .map_err(|e| AppError::Store(custodia_store::StoreError::Corrupt(format!("date {text}: {e}"))))
+    text.parse().map_err(|e| {
+        AppError::Store(custodia_store::StoreError::Corrupt(format!(
+            "date {text}: {e}"
+        )))
+    })
 }
 
 /// Pretrial expiries and release dates overdue or due within `within_days`, in `facility`

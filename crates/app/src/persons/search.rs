@@ -12,7 +12,9 @@ use serde::Serialize;
 
 use custodia_domain::access::{Action, FacilityFilter};
 use custodia_domain::person::Identity;
-use custodia_domain::search::{EXACT, PREFIX, TYPO, as_number, query_words, score, tier, typo_anchors};
+use custodia_domain::search::{
+    EXACT, PREFIX, TYPO, as_number, query_words, score, tier, typo_anchors,
+};
 use custodia_domain::text;
 use custodia_domain::validation::Collector;
 use custodia_store::Store;

@@ -7,9 +7,7 @@ use axum::http::{StatusCode, header};
 use axum::response::IntoResponse;
 use serde::Deserialize;
 
-use custodia_app::persons::{
-    self, Correction, Deadlines, PersonFile, Release, SearchPage,
-};
+use custodia_app::persons::{self, Correction, Deadlines, PersonFile, Release, SearchPage};
 use custodia_domain::admission::AdmissionRequest;
 use custodia_domain::custody::LegalDocument;
 
@@ -20,7 +18,11 @@ use crate::problem::{ApiError, Problem};
 
 fn created(file: PersonFile) -> impl IntoResponse {
     let location = format!("/api/v1/persons/{}", file.id);
-    (StatusCode::CREATED, [(header::LOCATION, location)], Json(file))
+    (
+        StatusCode::CREATED,
+        [(header::LOCATION, location)],
+        Json(file),
+    )
 }
 
 /// Admits a person into custody with the legal basis and the Rule 7 record. When the
@@ -100,8 +102,13 @@ pub async fn get(
     ApiPath(id): ApiPath<i64>,
     ApiQuery(q): ApiQuery<ReadQuery>,
 ) -> Result<Json<PersonFile>, ApiError> {
-    let reason = q.reason.as_deref().map(|r| r.chars().take(500).collect::<String>());
-    Ok(Json(persons::file(&s.store, &who, id, reason.as_deref()).await?))
+    let reason = q
+        .reason
+        .as_deref()
+        .map(|r| r.chars().take(500).collect::<String>());
+    Ok(Json(
+        persons::file(&s.store, &who, id, reason.as_deref()).await?,
+    ))
 }
 
 /// Files a court document with the person's open custody episode (a new case's pretrial

@@ -84,3 +84,149 @@ impl Reply {
         body
     }
 }
+
+/// A valid cédula for generated person number `n` (province 17, Pichincha).
+pub fn cedula(n: u32) -> String {
+    custodia_domain::cedula::with_check_digit(&format!("17{:07}", n % 10_000_000))
+        .expect("nine digits")
+}
+
+/// A complete, valid admission of a new man born in 1990 to `facility` on a pretrial
+/// detention order (robbery, up to 7 years) carried out on 2026-11-01; change what a test
+/// needs with `json_patch`-style assignments on the returned value.
+pub fn admission(facility: &str, given: &str, first: &str, second: &str, document: &str) -> Value {
+    serde_json::json!({
+        "person": {
+            "given_names": given,
+            "first_surname": first,
+            "second_surname": second,
+            "aliases": ["El Flaco"],
+            "date_of_birth": "1990-05-01",
+            "sex": "male",
+            "nationality": "EC",
+            "document": {"kind": "cedula", "number": document},
+            "languages": ["es"],
+            "distinguishing_marks": "Cicatriz en la ceja derecha"
+        },
+        "facility": facility,
+        "admitted_at": "2026-11-01T15:00:00Z",
+        "legal_basis": {
+            "kind": "pretrial_detention_order",
+            "case_number": "09286-2026-01234",
+            "court": "Unidad Judicial Penal con sede en el cantón Guayaquil",
+            "judge": "Dra. María Torres",
+            "issued_on": "2026-11-01",
+            "carried_out_on": "2026-11-01",
+            "offences": [{
+                "description": "Robo",
+                "legal_reference": "COIP art. 189",
+                "max_penalty": {"years": 7, "months": 0, "days": 0}
+            }]
+        },
+        "arrest": {
+            "at": "2026-10-31T22:30:00Z",
+            "place": "Guasmo Sur, Guayaquil",
+            "authority": "Policía Nacional, UPC Guasmo Sur"
+        },
+        "injuries": {"visible": [], "complaints": []},
+        "property": {
+            "items": [{"description": "Teléfono celular", "quantity": 1}],
+            "signed_by_person": true,
+            "received_by": "ASP Carlos Vera"
+        },
+        "family": [{"name": "Ana", "relationship": "child", "age": 6, "cared_for_by": "Rosa (abuela)"}],
+        "emergency_contact": {"name": "Rosa Pérez", "relationship": "madre", "phone": "+593 99 123 4567"},
+        "health_screening": {"status": "pending"},
+        "rights": {"informed": true, "language": "es"}
+    })
+}
+
+/// Registers the fifteen reference facilities of the seed (no locations).
+pub async fn seed_facilities(store: &Store) {
+    let files = [(
+        "facilities.csv".to_owned(),
+        include_str!("../../../cli/seed/facilities.csv").to_owned(),
+    )];
+    custodia_app::import::import(store, &custodia_app::Principal::system("test"), &files)
+        .await
+        .expect("seed facilities");
+}
+
+/// Creates a user with `grants` and returns an API token for them.
+pub async fn token_for(
+    store: &Store,
+    username: &str,
+    grants: Vec<custodia_domain::access::Grant>,
+) -> String {
+    let operator = custodia_app::Principal::command_line("test");
+    let new = custodia_app::users::NewUser {
+        username: username.to_owned(),
+        display_name: format!("Test {username}"),
+        password: "cuatro caballos azules".to_owned(),
+        grants,
+    };
+    custodia_app::users::add(store, &operator, new)
+        .await
+        .expect("add user");
+    custodia_app::users::create_token(
+        store,
+        &operator,
+        username,
+        "tests",
+        custodia_domain::user::TokenScope::Full,
+        1,
+    )
+    .await
+    .expect("token")
+    .token
+}
+
+/// A client that calls one server with one bearer token.
+pub struct Api {
+    /// The server.
+    pub base: String,
+    client: reqwest::Client,
+    token: String,
+}
+
+impl Api {
+    /// A client for `running` with `token`.
+    pub fn new(running: &Running, token: &str) -> Api {
+        Api {
+            base: running.base.clone(),
+            client: reqwest::Client::new(),
+            token: token.to_owned(),
+        }
+    }
+
+    /// The same server, another token.
+    pub fn as_user(&self, token: &str) -> Api {
+        Api {
+            base: self.base.clone(),
+            client: self.client.clone(),
+            token: token.to_owned(),
+        }
+    }
+
+    /// Any request, with an optional JSON body.
+    pub async fn call(&self, method: reqwest::Method, path: &str, body: Option<&Value>) -> Reply {
+        let mut req = self
+            .client
+            .request(method, format!("{}{path}", self.base))
+            .bearer_auth(&self.token);
+        if let Some(b) = body {
+            req = req.json(b);
+        }
+        Reply::read(req.send().await.expect("request sent")).await
+    }
+
+    /// GET.
+    pub async fn get(&self, path: &str) -> Reply {
+        self.call(reqwest::Method::GET, path, None).await
+    }
+
+    /// POST with a JSON body.
+    pub async fn post(&self, path: &str, body: &Value) -> Reply {
+        self.call(reqwest::Method::POST, path, Some(body)).await
+    }
+}
