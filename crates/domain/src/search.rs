@@ -37,14 +37,16 @@ pub fn as_number(q: &str) -> Option<String> {
     (key.chars().any(|c| c.is_ascii_digit()) && key.len() >= 4).then_some(key)
 }
 
-/// How well `searched` matches `word` (both folded), if at all.
+/// How well `searched` matches `word` (both folded), if at all. Numbers (anything with a
+/// digit) forgive no typo: a registry or document number one digit off is someone else.
 pub fn tier(searched: &str, word: &str) -> Option<u32> {
     if searched == word {
         return Some(EXACT);
     }
     let n = searched.chars().count();
     let m = word.chars().count();
-    if n >= 4 && n.abs_diff(m) <= 1 && within_one_edit(searched, word) {
+    let number = searched.chars().any(|c| c.is_ascii_digit());
+    if !number && n >= 4 && n.abs_diff(m) <= 1 && within_one_edit(searched, word) {
         return Some(TYPO);
     }
     (n >= 2 && word.starts_with(searched)).then_some(PREFIX)
@@ -91,6 +93,12 @@ mod tests {
         assert_eq!(tier("m", "martinez"), None);
         assert_eq!(tier("ana", "ada"), None);
         assert_eq!(tier("lopez", "martinez"), None);
+        assert_eq!(
+            tier("ppl0000002", "ppl0000003"),
+            None,
+            "numbers forgive no typo"
+        );
+        assert_eq!(tier("1710", "1710034065"), Some(PREFIX));
     }
 
     #[test]

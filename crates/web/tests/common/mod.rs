@@ -182,6 +182,7 @@ pub async fn token_for(
 }
 
 /// A client that calls one server with one bearer token.
+#[derive(Clone)]
 pub struct Api {
     /// The server.
     pub base: String,
@@ -197,6 +198,11 @@ impl Api {
             client: reqwest::Client::new(),
             token: token.to_owned(),
         }
+    }
+
+    /// The token it sends.
+    pub fn token(&self) -> &str {
+        &self.token
     }
 
     /// The same server, another token.
@@ -229,4 +235,37 @@ impl Api {
     pub async fn post(&self, path: &str, body: &Value) -> Reply {
         self.call(reqwest::Method::POST, path, Some(body)).await
     }
+}
+
+/// Posts a JSON body of `len` bytes (a JSON string in `field` of an otherwise empty
+/// object) the way a client that does not wait would: headers with the full length, then
+/// as much body as the server takes before it answers. Returns the status and the body.
+pub async fn post_huge(base: &str, path: &str, token: &str, len: usize) -> (u16, Value) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let addr = base.trim_start_matches("http://");
+    let mut stream = tokio::net::TcpStream::connect(addr).await.expect("connect");
+    let head = format!(
+        "POST {path} HTTP/1.1\r\nHost: {addr}\r\nAuthorization: Bearer {token}\r\n\
+         Content-Type: application/json\r\nContent-Length: {len}\r\nConnection: close\r\n\r\n"
+    );
+    stream.write_all(head.as_bytes()).await.expect("headers");
+    let mut body = b"{\"person\":{\"given_names\":\"".to_vec();
+    body.resize(len.saturating_sub(4), b'x');
+    body.extend_from_slice(b"\"}}\n");
+    // The server may answer and close before taking it all: that is the point.
+    let _ = stream.write_all(&body).await;
+    let mut answer = Vec::new();
+    let _ = stream.read_to_end(&mut answer).await;
+    let text = String::from_utf8_lossy(&answer).into_owned();
+    let status = text
+        .split(' ')
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_else(|| panic!("no status line in {text:?}"));
+    let json = text
+        .split("\r\n\r\n")
+        .nth(1)
+        .and_then(|b| serde_json::from_str(b).ok())
+        .unwrap_or(Value::Null);
+    (status, json)
 }
