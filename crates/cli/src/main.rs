@@ -2,6 +2,7 @@
 //! audit and benchmarks. Every subcommand that touches data takes `--db URL`.
 
 mod commands;
+mod people;
 mod seed;
 
 use clap::{Args, Parser, Subcommand};

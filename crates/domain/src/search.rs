@@ -66,11 +66,12 @@ pub fn score<'a>(searched: &[String], words: impl Iterator<Item = &'a str> + Clo
 
 /// Where a one-typo neighbour of `searched` must agree with it: a typo (a letter changed,
 /// added, dropped, or two neighbours swapped) leaves intact either the start before the
-/// middle or the end after it. `None` for words too short to forgive a typo.
+/// middle or the end after it. `None` for words too short to forgive a typo, and for
+/// numbers, which forgive none.
 pub fn typo_anchors(searched: &str) -> Option<(String, String)> {
     let chars: Vec<char> = searched.chars().collect();
     let n = chars.len();
-    if n < 4 {
+    if n < 4 || chars.iter().any(char::is_ascii_digit) {
         return None;
     }
     let middle = n / 2;

@@ -12,6 +12,7 @@ mod conn;
 mod db;
 mod error;
 pub mod facilities;
+pub mod fixture;
 pub mod journal;
 pub mod locations;
 pub mod migrate;

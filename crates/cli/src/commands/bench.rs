@@ -33,6 +33,28 @@ pub enum BenchCommand {
         #[arg(long, default_value_t = 1_000_000)]
         verify: u64,
     },
+    /// Person search latency (p50/p95/p99 by kind of query) over a generated population.
+    ///
+    /// Loads the population into each --db given (each must hold no persons: the bench
+    /// never writes into real data; --reuse queries one loaded by an earlier run), or into
+    /// a temporary SQLite file when none is given.
+    Search {
+        /// Database URLs to measure (repeatable).
+        #[arg(long = "db")]
+        dbs: Vec<String>,
+        /// Persons to generate.
+        #[arg(long, default_value_t = 100_000)]
+        persons: u64,
+        /// Queries to time (per principal).
+        #[arg(long, default_value_t = 2_100)]
+        queries: u64,
+        /// Persons per loading transaction.
+        #[arg(long, default_value_t = 50_000)]
+        batch: u64,
+        /// Query the population an earlier run loaded (same --persons) instead of loading.
+        #[arg(long)]
+        reuse: bool,
+    },
 }
 
 fn event(n: u64) -> NewEvent {
@@ -85,13 +107,63 @@ fn line(label: &str, count: u64, secs: f64) {
 
 /// Runs a benchmark.
 pub async fn run(command: BenchCommand) -> anyhow::Result<ExitCode> {
-    let BenchCommand::Journal {
-        mut dbs,
-        batched: batched_n,
-        batch_size,
-        single,
-        verify,
-    } = command;
+    match command {
+        BenchCommand::Journal {
+            dbs,
+            batched,
+            batch_size,
+            single,
+            verify,
+        } => journal(dbs, batched, batch_size, single, verify).await,
+        BenchCommand::Search {
+            dbs,
+            persons,
+            queries,
+            batch,
+            reuse,
+        } => {
+            let options = super::bench_search::Options {
+                persons,
+                queries,
+                batch,
+                reuse,
+            };
+            search(dbs, &options).await
+        }
+    }
+}
+
+async fn search(
+    mut dbs: Vec<String>,
+    options: &super::bench_search::Options,
+) -> anyhow::Result<ExitCode> {
+    let temp = std::env::temp_dir().join(format!("custodia-bench-{}", std::process::id()));
+    if dbs.is_empty() {
+        dbs.push(format!("sqlite://{}/search.db", temp.display()));
+    }
+    for url in &dbs {
+        let store = Store::connect(url).await?;
+        store.migrate().await?;
+        println!(
+            "search bench on {} ({}), {} persons",
+            store.backend().name(),
+            super::redact(url),
+            options.persons
+        );
+        super::bench_search::run(&store, options).await?;
+        store.close().await;
+    }
+    let _ = std::fs::remove_dir_all(&temp);
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn journal(
+    mut dbs: Vec<String>,
+    batched_n: u64,
+    batch_size: u64,
+    single: u64,
+    verify: u64,
+) -> anyhow::Result<ExitCode> {
     let temp = std::env::temp_dir().join(format!("custodia-bench-{}", std::process::id()));
     if dbs.is_empty() {
         dbs.push(format!("sqlite://{}/bench.db", temp.display()));
