@@ -176,6 +176,9 @@ pub struct AdmissionRequest {
     #[serde(default)]
     pub person: Option<Identity>,
     /// A registered person: re-admission, or a possible duplicate the officer confirmed.
+    /// With `person` too, the identity proves the officer has the person in front of them
+    /// (it must match by document, or by names and date of birth), which allows linking
+    /// to a person last held in a facility the officer cannot see.
     #[serde(default)]
     pub person_id: Option<i64>,
     /// Registers a new person although possible duplicates were shown.
@@ -342,17 +345,12 @@ impl AdmissionRequest {
     pub fn validate(&self, now: Timestamp, today: Date) -> Result<(), Invalid> {
         let mut c = Collector::default();
         match (&self.person, self.person_id) {
-            (Some(_), Some(_)) => c.push(
-                "person_id",
-                "person_and_person_id",
-                "give either a new person's identity or the id of a registered person, not both",
-            ),
             (None, None) => c.push(
                 "person",
                 "required",
                 "give the identity of the person admitted (person) or a registered person's id (person_id)",
             ),
-            (Some(p), None) => c.absorb(p.validate("person", today)),
+            (Some(p), _) => c.absorb(p.validate("person", today)),
             (None, Some(_)) => {}
         }
         c.check(

@@ -59,6 +59,13 @@ pub fn parse(text: &str) -> Result<Timestamp, jiff::Error> {
     text.parse()
 }
 
+/// The civil date of an instant in a time zone (UTC if the zone is unknown, which facility
+/// validation prevents).
+pub fn date_in(ts: Timestamp, timezone: &str) -> jiff::civil::Date {
+    let tz = jiff::tz::TimeZone::get(timezone).unwrap_or(jiff::tz::TimeZone::UTC);
+    ts.to_zoned(tz).date()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -88,11 +95,4 @@ mod tests {
         assert_eq!(canonical(ts), "2023-08-31T12:05:01.123456Z");
         assert_eq!(parse(&canonical(ts)).unwrap(), to_micros(ts));
     }
-}
-
-/// The civil date of an instant in a time zone (UTC if the zone is unknown, which facility
-/// validation prevents).
-pub fn date_in(ts: Timestamp, timezone: &str) -> jiff::civil::Date {
-    let tz = jiff::tz::TimeZone::get(timezone).unwrap_or(jiff::tz::TimeZone::UTC);
-    ts.to_zoned(tz).date()
 }

@@ -311,13 +311,11 @@ impl WriteTx {
     ) -> Result<Vec<PersonRow>, StoreError> {
         self.conn()
             .fetch(
-                concat!(
-                    "SELECT id, registry_number, identity, full_name, facility, in_custody, \
-                     created_at, updated_at FROM persons WHERE document_key = $1 \
-                     UNION SELECT id, registry_number, identity, full_name, facility, \
-                     in_custody, created_at, updated_at FROM persons \
-                     WHERE name_key = $2 AND date_of_birth = $3 ORDER BY 1 LIMIT 50"
-                ),
+                "SELECT id, registry_number, identity, full_name, facility, in_custody, \
+                 created_at, updated_at FROM persons WHERE document_key = $1 \
+                 UNION SELECT id, registry_number, identity, full_name, facility, \
+                 in_custody, created_at, updated_at FROM persons \
+                 WHERE name_key = $2 AND date_of_birth = $3 ORDER BY 1 LIMIT 50",
                 &[document_key.into(), name_key.into(), date_of_birth.into()],
                 person,
             )

@@ -178,10 +178,11 @@ pub async fn home(State(s): State<AppState>, headers: HeaderMap) -> Response {
     let Some(live) = live else {
         return Redirect::to("/login").into_response();
     };
+    let alerts = overdue_alerts(&s, &live.principal).await;
     Html(page(
         "Inicio",
         &format!(
-            "<h1>Custodia</h1><p>Sesión de <strong>{user}</strong>.</p>\
+            "<h1>Custodia</h1>{alerts}<p>Sesión de <strong>{user}</strong>.</p>\
              <form method=\"post\" action=\"/logout\"><input type=\"hidden\" name=\"_csrf\" value=\"{csrf}\">\
              <button type=\"submit\">Salir / Sign out</button></form>",
             user = escape(&live.username),
@@ -189,6 +190,45 @@ pub async fn home(State(s): State<AppState>, headers: HeaderMap) -> Response {
         ),
     ))
     .into_response()
+}
+
+/// Anyone held past a legal limit in the principal's facilities: the gravest alert, shown
+/// first on the dashboard until resolved (empty when none, or when persons are out of reach).
+async fn overdue_alerts(s: &AppState, who: &custodia_app::Principal) -> String {
+    let Ok(found) = custodia_app::persons::deadlines(&s.store, who, None, 0).await else {
+        return String::new();
+    };
+    let rows: Vec<String> = found
+        .items
+        .iter()
+        .filter(|d| d.overdue)
+        .map(|d| {
+            let kind = match d.kind {
+                custodia_domain::deadlines::DeadlineKind::PretrialExpiry => {
+                    "caducidad de prisión preventiva / pretrial detention expired"
+                }
+                custodia_domain::deadlines::DeadlineKind::SentenceEnd => {
+                    "pena cumplida / sentence served"
+                }
+            };
+            format!(
+                "<li><strong>{name}</strong> ({registry}, {facility}): {kind} el {due}, hace {days} días</li>",
+                name = escape(&d.full_name),
+                registry = escape(&d.registry_number),
+                facility = escape(&d.facility),
+                due = d.due,
+                days = -d.days_left,
+            )
+        })
+        .collect();
+    if rows.is_empty() {
+        return String::new();
+    }
+    format!(
+        "<section role=\"alert\" class=\"overdue\"><h2>Personas retenidas más allá del límite legal / Held past a legal limit: {}</h2><ul>{}</ul></section>",
+        rows.len(),
+        rows.join("")
+    )
 }
 
 /// The sign-out form's fields.

@@ -4,8 +4,9 @@
 
 mod common;
 
-use common::Reply;
+use common::{Reply, admission, cedula};
 use std::collections::BTreeSet;
+use std::sync::atomic::{AtomicU32, Ordering};
 
 use custodia_app::sign_in::{self as signing, Throttle};
 use custodia_app::users::{self, IssuedToken, NewUser};
@@ -21,9 +22,16 @@ use serde_json::{Value, json};
 const PROBLEM_JSON: &str = "application/problem+json";
 const CUENCA: &str = "CPL-AZ-1";
 const LATACUNGA: &str = "CPL-CX-1";
-/// A facility code and a location id that do not exist.
+/// A facility code, a location id and a person id that do not exist.
 const NO_FACILITY: &str = "CPL-ZZ-9";
 const NO_LOCATION: i64 = 999_999;
+const NO_PERSON: i64 = 999_999;
+/// The operations that name their facility elsewhere than in the path: in the body (an
+/// admission) or, here, in the query (deadlines, where it is optional).
+const ADMISSIONS: &str = "/api/v1/admissions";
+const DEADLINES: &str = "/api/v1/deadlines";
+/// The event type of a journaled read of a person's file.
+const ACCESS_READ: &str = "access.read";
 const PASSWORD: &str = "cuatro caballos azules";
 /// The operations anyone may call.
 const PUBLIC: [&str; 3] = ["/healthz", "/readyz", "/api/v1/auth/token"];
@@ -177,17 +185,48 @@ fn location(code: &str) -> Value {
     })
 }
 
-/// Two facilities, each with one location, made by a national administrator.
+/// Numbers the persons the tests admit, so that each is a different man with his own cédula.
+static NEXT_PERSON: AtomicU32 = AtomicU32::new(1);
+
+/// The admission of a new person to `facility`: a different man (and cédula) every call,
+/// admitted as new even if his name and date of birth match someone's.
+fn new_admission(facility: &str) -> Value {
+    let n = NEXT_PERSON.fetch_add(1, Ordering::Relaxed);
+    let mut body = admission(facility, "Luis Alberto", "Guamán", "Quispe", &cedula(n));
+    body["confirm_new_person"] = json!(true);
+    body
+}
+
+/// Where an operation is called: a facility, a location in it and a person held in it.
+#[derive(Debug, Clone, Copy)]
+struct Target<'a> {
+    facility: &'a str,
+    location: i64,
+    person: i64,
+}
+
+/// Keys that name nothing.
+const ABSENT: Target<'static> = Target {
+    facility: NO_FACILITY,
+    location: NO_LOCATION,
+    person: NO_PERSON,
+};
+
+/// Two facilities, each with one location and one person in custody, made by a national
+/// administrator.
 struct World {
     admin: String,
     cuenca_location: i64,
     latacunga_location: i64,
+    cuenca_person: i64,
+    latacunga_person: i64,
 }
 
 impl World {
     async fn build(s: &Server, store: &Store) -> World {
         let admin = bearer_for(store, "admin", vec![Grant::national(Role::NationalAdmin)]).await;
         let mut ids = Vec::new();
+        let mut persons = Vec::new();
         for (code, province, city) in [
             (CUENCA, "Azuay", "Cuenca"),
             (LATACUNGA, "Cotopaxi", "Latacunga"),
@@ -203,16 +242,42 @@ impl World {
                 .await;
             assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
             ids.push(r.body["id"].as_i64().expect("numeric id"));
+            let r = s
+                .with_token(&admin, Method::POST, ADMISSIONS, Some(&new_admission(code)))
+                .await;
+            assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+            assert_eq!(r.body["facility"], code, "{}", r.body);
+            persons.push(r.body["id"].as_i64().expect("numeric id"));
         }
         World {
             admin,
             cuenca_location: ids[0],
             latacunga_location: ids[1],
+            cuenca_person: persons[0],
+            latacunga_person: persons[1],
         }
     }
 
-    /// What the administrator sees of a facility (details, locations, both histories)
-    /// and the journal's length, to prove that nothing changed.
+    fn cuenca(&self) -> Target<'static> {
+        Target {
+            facility: CUENCA,
+            location: self.cuenca_location,
+            person: self.cuenca_person,
+        }
+    }
+
+    fn latacunga(&self) -> Target<'static> {
+        Target {
+            facility: LATACUNGA,
+            location: self.latacunga_location,
+            person: self.latacunga_person,
+        }
+    }
+
+    /// What the administrator sees of a facility (details, locations, both histories),
+    /// the persons found and their deadlines, the persons' files as stored (read from the
+    /// store: reading them over HTTP would journal the read) and the journal's length, to
+    /// prove that nothing changed.
     async fn snapshot(&self, s: &Server, store: &Store) -> (Vec<Value>, i64) {
         let mut seen = Vec::new();
         for path in [
@@ -223,12 +288,57 @@ impl World {
             format!("/api/v1/facilities/{LATACUNGA}/history"),
             format!("/api/v1/locations/{}/history", self.cuenca_location),
             format!("/api/v1/locations/{}/history", self.latacunga_location),
+            // Everyone admitted has the alias "El Flaco".
+            "/api/v1/persons?q=flaco&limit=100".to_owned(),
+            "/api/v1/deadlines?within_days=3650".to_owned(),
         ] {
             let r = s.get(&self.admin, &path).await;
             assert_eq!(r.status, StatusCode::OK, "{path}: {}", r.body);
             seen.push(r.body);
         }
+        for id in [self.cuenca_person, self.latacunga_person] {
+            let stored = (
+                store.person(id).await.expect("person"),
+                store.episodes_of(id).await.expect("episodes"),
+                store.legal_documents_of(id).await.expect("documents"),
+                store.corrections_of(id).await.expect("corrections"),
+            );
+            assert!(stored.0.is_some(), "person {id}");
+            seen.push(Value::String(format!("{stored:?}")));
+        }
         (seen, journal_len(store).await)
+    }
+
+    /// Asserts that nothing changed since `before` but for the journaled reads of files
+    /// `reads` (actor, person id), in that order.
+    async fn assert_only_reads(
+        &self,
+        s: &Server,
+        store: &Store,
+        before: &(Vec<Value>, i64),
+        reads: &[(String, i64)],
+    ) {
+        let (seen, len) = self.snapshot(s, store).await;
+        assert_eq!(seen, before.0, "nothing changed");
+        let added: Vec<(String, String, String)> = store
+            .journal_page(before.1, 100_000)
+            .await
+            .expect("journal")
+            .into_iter()
+            .map(|e| (e.event_type, e.actor, e.subject))
+            .collect();
+        assert_eq!(len, before.1 + added.len() as i64);
+        let expected: Vec<(String, String, String)> = reads
+            .iter()
+            .map(|(actor, id)| {
+                (
+                    ACCESS_READ.to_owned(),
+                    actor.clone(),
+                    format!("person:{id}"),
+                )
+            })
+            .collect();
+        assert_eq!(added, expected, "only the reads of files were journaled");
     }
 }
 
@@ -271,21 +381,72 @@ impl Op {
         self.template.starts_with("/api/v1/audit/")
     }
 
-    /// Whether it names a facility or a location.
-    fn is_scoped(&self) -> bool {
-        self.template.contains("{code}") || self.template.contains("{id}")
+    /// Whether it admits a person (to the facility its body names).
+    fn is_admission(&self) -> bool {
+        self.method == "POST" && self.template == ADMISSIONS
     }
 
-    fn path(&self, code: &str, id: i64) -> String {
+    /// Whether it reads a person's file (a read that is journaled).
+    fn reads_file(&self) -> bool {
+        self.method == "GET" && self.template == "/api/v1/persons/{id}"
+    }
+
+    /// Whether it ends the custody that later writes about the person need.
+    fn ends_custody(&self) -> bool {
+        self.template.ends_with("/release")
+    }
+
+    /// Whether it names a person by id.
+    fn names_person(&self) -> bool {
+        self.template.starts_with("/api/v1/persons/{id}")
+    }
+
+    /// Whether it names a facility by code (in the path, the body or the query).
+    fn names_facility(&self) -> bool {
+        self.template.contains("{code}") || self.is_admission() || self.template == DEADLINES
+    }
+
+    /// Whether it names a facility, a location or a person.
+    fn is_scoped(&self) -> bool {
+        self.names_facility() || self.template.contains("{id}")
+    }
+
+    /// The key that names what it is called on: a facility code, a person or a location id.
+    fn key(&self, at: Target<'_>) -> String {
+        if self.names_facility() {
+            at.facility.to_owned()
+        } else if self.names_person() {
+            at.person.to_string()
+        } else {
+            at.location.to_string()
+        }
+    }
+
+    fn path(&self, at: Target<'_>) -> String {
+        let id = if self.names_person() {
+            at.person
+        } else {
+            assert!(
+                !self.template.contains("{id}") || self.template.starts_with("/api/v1/locations/"),
+                "{}: which kind of id?",
+                self.name()
+            );
+            at.location
+        };
         let path = self
             .template
-            .replace("{code}", code)
+            .replace("{code}", at.facility)
             .replace("{id}", &id.to_string());
-        format!("{path}{}", self.query)
+        let mut query = self.query.clone();
+        if self.template == DEADLINES {
+            query.push(if query.is_empty() { '?' } else { '&' });
+            query.push_str(&format!("facility={}", at.facility));
+        }
+        format!("{path}{query}")
     }
 
     /// A plausible body for the operation (a new operation with a body must be added here).
-    fn body(&self, username: &str) -> Option<Value> {
+    fn body(&self, username: &str, at: Target<'_>) -> Option<Value> {
         if !self.has_body {
             return None;
         }
@@ -296,24 +457,42 @@ impl Op {
             ("PATCH", "/api/v1/locations/{id}") => json!({"name": "Renamed"}),
             ("POST", "/api/v1/locations/{id}/out-of-service") => json!({"reason": "maintenance"}),
             ("POST", "/api/v1/auth/token") => json!({"username": username, "password": PASSWORD}),
+            ("POST", ADMISSIONS) => new_admission(at.facility),
+            ("POST", "/api/v1/persons/{id}/legal-documents") => json!({
+                "kind": "sentence",
+                "case_number": "09286-2026-01234",
+                "court": "Tribunal de Garantías Penales con sede en el cantón Guayaquil",
+                "judge": "Dr. Pedro Salazar",
+                "issued_on": "2026-11-05",
+                "sentence": {"years": 2, "months": 0, "days": 0},
+            }),
+            ("POST", "/api/v1/persons/{id}/release") => json!({
+                "released_at": "2026-11-20T10:00:00Z",
+                "reason": "court_order",
+                "authorized_by": "Unidad Judicial Penal con sede en el cantón Guayaquil",
+            }),
+            ("POST", "/api/v1/persons/{id}/corrections") => json!({
+                "field": "first_surname",
+                "value": "Mora",
+                "reason": "cédula checked with the Registro Civil",
+            }),
             _ => panic!("{self:?}: give this operation a plausible body"),
         })
     }
 
-    async fn call(&self, s: &Server, authorization: Option<&str>, code: &str, id: i64) -> Reply {
-        let body = self.body("signer");
+    async fn call(&self, s: &Server, authorization: Option<&str>, at: Target<'_>) -> Reply {
+        let body = self.body("signer", at);
         s.call(
             Method::from_bytes(self.method.as_bytes()).expect("method"),
-            &self.path(code, id),
+            &self.path(at),
             authorization,
             body.as_ref(),
         )
         .await
     }
 
-    async fn call_as(&self, s: &Server, token: &str, code: &str, id: i64) -> Reply {
-        self.call(s, Some(&format!("Bearer {token}")), code, id)
-            .await
+    async fn call_as(&self, s: &Server, token: &str, at: Target<'_>) -> Reply {
+        self.call(s, Some(&format!("Bearer {token}")), at).await
     }
 
     fn name(&self) -> String {
@@ -382,7 +561,8 @@ fn schemes(op: &Value) -> BTreeSet<String> {
         .collect()
 }
 
-/// A detail with its key (a facility code or location id) replaced by a placeholder.
+/// A detail with its key (a facility code, a location or person id) replaced by a
+/// placeholder.
 fn without_key(detail: &Value, key: &str) -> String {
     detail.as_str().expect("detail").replace(key, "KEY")
 }
@@ -422,7 +602,7 @@ both_backends! {
         for op in ops.iter().filter(|op| !op.is_public()) {
             for (what, header) in &variants {
                 let journal = journal_len(store).await;
-                let r = op.call(&s, header.as_deref(), CUENCA, w.cuenca_location).await;
+                let r = op.call(&s, header.as_deref(), w.cuenca()).await;
                 assert_unauthenticated(&r, &format!("{} with {what}", op.name()));
                 assert_eq!(journal_len(store).await, journal, "{} with {what}", op.name());
                 refused += 1;
@@ -434,16 +614,19 @@ both_backends! {
         // The public operations do not ask for a token, whatever the header says.
         for op in ops.iter().filter(|op| op.is_public()) {
             for (what, header) in &variants {
-                let r = op.call(&s, header.as_deref(), CUENCA, w.cuenca_location).await;
+                let r = op.call(&s, header.as_deref(), w.cuenca()).await;
                 assert_eq!(r.status, StatusCode::OK, "{} with {what}: {}", op.name(), r.body);
             }
         }
 
         // And with the administrator's token every operation documented for bearer
         // tokens works (the 401s above are about the token, not about the requests); the
-        // others refuse it.
-        for op in ops.iter().filter(|op| !op.is_public()) {
-            let r = op.call_as(&s, &w.admin, CUENCA, w.cuenca_location).await;
+        // others refuse it. The release comes last: the person's other writes need them
+        // in custody.
+        let mut in_order: Vec<&Op> = ops.iter().filter(|op| !op.is_public()).collect();
+        in_order.sort_by_key(|op| op.ends_custody());
+        for op in in_order {
+            let r = op.call_as(&s, &w.admin, w.cuenca()).await;
             if op.takes_bearer() {
                 assert!(r.status.is_success(), "{} as admin: {} {}", op.name(), r.status, r.body);
             } else {
@@ -467,31 +650,32 @@ both_backends! {
         let before = w.snapshot(&s, store).await;
 
         let scoped: Vec<&Op> = ops.iter().filter(|op| op.is_scoped()).collect();
-        assert!(scoped.len() >= 10, "only {} operations on a facility or location", scoped.len());
-        let hidden_id = w.latacunga_location.to_string();
-        let absent_id = NO_LOCATION.to_string();
+        assert!(
+            scoped.len() >= 16,
+            "only {} operations on a facility, location or person",
+            scoped.len()
+        );
+        let mut reads = Vec::new();
         for (who, token) in [("officer", &officer), ("director", &director)] {
             // Their own facility is there for them.
             let own = s.get(token, &format!("/api/v1/facilities/{CUENCA}")).await;
             assert_eq!(own.status, StatusCode::OK, "{who}: {}", own.body);
             let own = s.get(token, &format!("/api/v1/locations/{}", w.cuenca_location)).await;
             assert_eq!(own.status, StatusCode::OK, "{who}: {}", own.body);
+            let own = s.get(token, &format!("/api/v1/persons/{}", w.cuenca_person)).await;
+            assert_eq!(own.status, StatusCode::OK, "{who}: {}", own.body);
+            reads.push((format!("user:{who}"), w.cuenca_person));
 
             for op in &scoped {
                 let what = format!("{} as {who}", op.name());
-                let hidden = op.call_as(&s, token, LATACUNGA, w.latacunga_location).await;
-                let absent = op.call_as(&s, token, NO_FACILITY, NO_LOCATION).await;
+                let hidden = op.call_as(&s, token, w.latacunga()).await;
+                let absent = op.call_as(&s, token, ABSENT).await;
                 assert_problem(&hidden, 404, "not_found", &what);
                 assert_problem(&absent, 404, "not_found", &format!("{what} (absent)"));
                 // Exactly as for something that does not exist, but for the key.
-                let (hidden_key, absent_key) = if op.template.contains("{code}") {
-                    (LATACUNGA, NO_FACILITY)
-                } else {
-                    (hidden_id.as_str(), absent_id.as_str())
-                };
                 assert_eq!(
-                    without_key(&hidden.body["detail"], hidden_key),
-                    without_key(&absent.body["detail"], absent_key),
+                    without_key(&hidden.body["detail"], &op.key(w.latacunga())),
+                    without_key(&absent.body["detail"], &op.key(ABSENT)),
                     "{what}"
                 );
                 let mut hidden_body = hidden.body_sans_request_id();
@@ -511,11 +695,33 @@ both_backends! {
                 .map(|f| f["code"].as_str().expect("code"))
                 .collect();
             assert_eq!(codes, [CUENCA], "{who}");
+
+            // Nor does a search find the person held there.
+            let found = s.get(token, "/api/v1/persons?q=flaco&limit=100").await;
+            assert_eq!(found.status, StatusCode::OK, "{who}: {}", found.body);
+            let ids: Vec<i64> = found.body["items"]
+                .as_array()
+                .expect("items")
+                .iter()
+                .map(|p| p["id"].as_i64().expect("id"))
+                .collect();
+            assert_eq!(ids, [w.cuenca_person], "{who}");
+            let due = s.get(token, "/api/v1/deadlines?within_days=3650").await;
+            assert_eq!(due.status, StatusCode::OK, "{who}: {}", due.body);
+            let ids: Vec<i64> = due.body["items"]
+                .as_array()
+                .expect("items")
+                .iter()
+                .map(|d| d["person_id"].as_i64().expect("person_id"))
+                .collect();
+            assert_eq!(ids, [w.cuenca_person], "{who}");
         }
-        assert_eq!(w.snapshot(&s, store).await, before, "nothing changed");
+        // Only their reads of their own facility's file were journaled.
+        w.assert_only_reads(&s, store, &before, &reads).await;
     }
 
-    // Roles that may only read are refused every write (403), and can still read.
+    // Roles that may only read are refused every write (403), and can still read; an
+    // officer may admit in their facility, and write nothing else.
     async fn weak_roles_are_refused(db) {
         let store = &db.store;
         let s = Server::start(store).await;
@@ -525,8 +731,10 @@ both_backends! {
             .into_iter()
             .filter(Op::takes_bearer)
             .collect();
-        let writes: Vec<&Op> = ops.iter().filter(|op| op.is_write()).collect();
-        assert!(writes.len() >= 6, "only {} write operations", writes.len());
+        let mut writes: Vec<&Op> = ops.iter().filter(|op| op.is_write()).collect();
+        assert!(writes.len() >= 10, "only {} write operations", writes.len());
+        // The release last: the person's other writes need them in custody.
+        writes.sort_by_key(|op| op.ends_custody());
         let officer =
             bearer_for(store, "officer", vec![Grant::facility(Role::FacilityOfficer, CUENCA)])
                 .await;
@@ -536,36 +744,53 @@ both_backends! {
         let read_only = token_of(store, "reader", TokenScope::ReadOnly).await.token;
         let before = w.snapshot(&s, store).await;
 
-        // The officer, in their own facility: reads, but no history, no access audit and
-        // no writes.
-        let at_cuenca = (CUENCA, w.cuenca_location);
-        let at_latacunga = (LATACUNGA, w.latacunga_location);
-        for op in &ops {
+        // The officer, in their own facility: reads (people and deadlines included), but
+        // no history, no access audit and no writes but admissions (tried below, once
+        // every refusal has been shown to change nothing).
+        let mut reads = Vec::new();
+        for op in ops.iter().filter(|op| !op.is_admission()) {
             let what = format!("{} as officer", op.name());
-            let r = op.call_as(&s, &officer, at_cuenca.0, at_cuenca.1).await;
+            let r = op.call_as(&s, &officer, w.cuenca()).await;
             if op.is_write() || op.is_history() || op.is_access_audit() {
                 assert_problem(&r, 403, "forbidden", &what);
             } else {
                 assert_eq!(r.status, StatusCode::OK, "{what}: {}", r.body);
+                if op.reads_file() {
+                    reads.push(("user:officer".to_owned(), w.cuenca_person));
+                }
             }
         }
 
         // The inspector and a read-only token of an administrator, anywhere: every read,
         // histories included, and no writes.
-        for (who, token) in [("inspector", &inspector), ("read-only token", &read_only)] {
-            for (code, id) in [at_cuenca, at_latacunga] {
+        for (who, actor, token) in [
+            ("inspector", "user:inspector", &inspector),
+            ("read-only token", "user:reader", &read_only),
+        ] {
+            for at in [w.cuenca(), w.latacunga()] {
                 for op in &ops {
-                    let what = format!("{} on {code} as {who}", op.name());
-                    let r = op.call_as(&s, token, code, id).await;
+                    let what = format!("{} on {} as {who}", op.name(), at.facility);
+                    let r = op.call_as(&s, token, at).await;
                     if op.is_write() {
                         assert_problem(&r, 403, "forbidden", &what);
                     } else {
                         assert_eq!(r.status, StatusCode::OK, "{what}: {}", r.body);
+                        if op.reads_file() {
+                            reads.push((actor.to_owned(), at.person));
+                        }
                     }
                 }
             }
         }
-        assert_eq!(w.snapshot(&s, store).await, before, "nothing changed");
+        assert_eq!(reads.len(), 5, "{reads:?}");
+        w.assert_only_reads(&s, store, &before, &reads).await;
+
+        // The officer admits in their own facility.
+        let admit = ops.iter().find(|op| op.is_admission()).expect("admissions documented");
+        let r = admit.call_as(&s, &officer, w.cuenca()).await;
+        assert_eq!(r.status, StatusCode::CREATED, "admission as officer: {}", r.body);
+        assert_eq!(r.body["facility"], CUENCA, "{}", r.body);
+        assert_eq!(r.body["in_custody"], true, "{}", r.body);
 
         // A director may write in their facility, but not register facilities.
         let director =
@@ -573,13 +798,82 @@ both_backends! {
                 .await;
         for op in &writes {
             let what = format!("{} as director", op.name());
-            let r = op.call_as(&s, &director, at_cuenca.0, at_cuenca.1).await;
+            let r = op.call_as(&s, &director, w.cuenca()).await;
             if op.is_scoped() {
                 assert!(r.status.is_success(), "{what}: {} {}", r.status, r.body);
             } else {
                 assert_problem(&r, 403, "forbidden", &what);
             }
         }
+    }
+
+    // Health screening notes are shown only to roles with health.read, and every read of
+    // the file is journaled, for inspectors to see.
+    async fn health_notes_need_health_read(db) {
+        const NOTES: &str = "Hipertensión, requiere control";
+        let store = &db.store;
+        let s = Server::start(store).await;
+        let w = World::build(&s, store).await;
+        let mut body = new_admission(CUENCA);
+        body["health_screening"] = json!({"status": "done", "notes": NOTES});
+        let r = s.with_token(&w.admin, Method::POST, ADMISSIONS, Some(&body)).await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+        let id = r.body["id"].as_i64().expect("numeric id");
+        // The administrator has no health.read either.
+        let screening = &r.body["episodes"][0]["record"]["health_screening"];
+        assert_eq!(screening["status"], "done", "{}", r.body);
+        assert!(screening["notes"].is_null(), "{}", r.body);
+        assert!(!r.body.to_string().contains("Hipertensi"), "{}", r.body);
+
+        let officer =
+            bearer_for(store, "officer", vec![Grant::facility(Role::FacilityOfficer, CUENCA)])
+                .await;
+        let nurse = bearer_for(store, "nurse", vec![Grant::national(Role::HealthOfficer)]).await;
+        let inspector =
+            bearer_for(store, "inspector", vec![Grant::national(Role::Inspector)]).await;
+        let readers = [
+            ("officer", &officer, false),
+            ("nurse", &nurse, true),
+            ("inspector", &inspector, true),
+        ];
+        for (who, token, sees_notes) in readers {
+            let journal = journal_len(store).await;
+            let r = s
+                .get(token, &format!("/api/v1/persons/{id}?reason=control%20de%20{who}"))
+                .await;
+            assert_eq!(r.status, StatusCode::OK, "{who}: {}", r.body);
+            let screening = &r.body["episodes"][0]["record"]["health_screening"];
+            assert_eq!(screening["status"], "done", "{who}: {}", r.body);
+            if sees_notes {
+                assert_eq!(screening["notes"], NOTES, "{who}: {}", r.body);
+            } else {
+                assert!(screening["notes"].is_null(), "{who}: {}", r.body);
+                assert!(!r.body.to_string().contains("Hipertensi"), "{who}: {}", r.body);
+            }
+            assert_eq!(journal_len(store).await, journal + 1, "{who}: one access.read");
+        }
+
+        // The inspector sees who read the file and why, oldest first.
+        let journal = journal_len(store).await;
+        let r = s.get(&inspector, &format!("/api/v1/audit/access?person={id}")).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        let seen: Vec<Value> = r
+            .body
+            .as_array()
+            .expect("a list")
+            .iter()
+            .map(|e| json!([e["event_type"], e["actor"], e["subject"], e["payload"]["reason"]]))
+            .collect();
+        let expected: Vec<Value> = readers
+            .iter()
+            .map(|(who, _, _)| {
+                let (actor, reason) = (format!("user:{who}"), format!("control de {who}"));
+                json!([ACCESS_READ, actor, format!("person:{id}"), reason])
+            })
+            .collect();
+        assert_eq!(seen, expected, "{}", r.body);
+        assert!(!r.body.to_string().contains("Hipertensi"), "{}", r.body);
+        assert_eq!(journal_len(store).await, journal, "reading the audit reads no file");
     }
 
     // Signing in: a working token, one refusal for anything wrong, throttling, lockout.

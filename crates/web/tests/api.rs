@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::Reply;
+use common::{Reply, admission, cedula};
 use std::collections::{BTreeSet, HashSet};
 use std::sync::Arc;
 
@@ -208,6 +208,23 @@ async fn snapshot(s: &Server, store: &Store, fac: &str) -> (Value, Value, i64) {
     assert_eq!(locations.status, StatusCode::OK);
     let journal = store.journal_len().await.expect("journal length");
     (facilities.body, locations.body, journal)
+}
+
+/// Admits a person with `body` and returns their id.
+async fn admit_person(s: &Server, body: Value) -> i64 {
+    let r = s.post("/api/v1/admissions", &body).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    r.body["id"].as_i64().expect("person id")
+}
+
+/// How many reads and exports of a person's file the journal holds.
+async fn access_reads(s: &Server, person: i64) -> i64 {
+    let r = s
+        .get(&format!("/api/v1/audit/access?person={person}"))
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let reads = r.body.as_array().expect("a list").len();
+    i64::try_from(reads).expect("a count")
 }
 
 fn event_types(history: &Value) -> Vec<&str> {
@@ -734,19 +751,33 @@ both_backends! {
             "/api/v1/locations/{id}/out-of-service",
             "/api/v1/locations/{id}/return-to-service",
             "/api/v1/locations/{id}/history",
+            "/api/v1/admissions",
+            "/api/v1/persons",
+            "/api/v1/persons/{id}",
+            "/api/v1/persons/{id}/legal-documents",
+            "/api/v1/persons/{id}/release",
+            "/api/v1/persons/{id}/corrections",
+            "/api/v1/deadlines",
             "/api/v1/openapi.json",
         ] {
             assert!(paths.contains_key(wanted), "{wanted} is not documented");
         }
 
         // Call every documented operation on things that exist, without a body: the
-        // router must know each one (no 405, and no 404 from the router).
+        // router must know each one (no 405, and no 404 from the router). `{id}` is a
+        // person's id on the person routes and a location's elsewhere.
         create_facility(&s, TURI).await;
         let id = add_location(&s, TURI, location("PAB-A", None, 1, 1)).await;
+        let person = admit_person(&s, admission(TURI, "Juan", "Mora", "Vera", &cedula(1))).await;
+        let file = format!("/api/v1/persons/{person}");
+        let file_before = s.get(&file).await;
+        assert_eq!(file_before.status, StatusCode::OK, "{}", file_before.body);
         let before = snapshot(&s, &db.store, TURI).await;
+        let reads_before = access_reads(&s, person).await;
         let mut operations = 0;
         for (path, item) in paths {
-            let concrete = path.replace("{code}", TURI).replace("{id}", &id.to_string());
+            let target = if path.starts_with("/api/v1/persons/{id}") { person } else { id };
+            let concrete = path.replace("{code}", TURI).replace("{id}", &target.to_string());
             let item = item.as_object().expect("path item");
             for method in ["get", "post", "put", "patch", "delete"] {
                 let documented = item.contains_key(method);
@@ -761,8 +792,14 @@ both_backends! {
                 }
             }
         }
-        assert!(operations >= 14, "only {operations} operations documented");
-        assert_eq!(snapshot(&s, &db.store, TURI).await, before);
+        assert!(operations >= 25, "only {operations} operations documented");
+        // Nothing changed but the journal's record of the one read of the file.
+        let reads = access_reads(&s, person).await - reads_before;
+        assert_eq!(reads, 1, "GET {file} is journaled once");
+        let (facilities, locations, journal) = snapshot(&s, &db.store, TURI).await;
+        assert_eq!((facilities, locations), (before.0, before.1));
+        assert_eq!(journal, before.2 + reads);
+        assert_eq!(s.get(&file).await.body, file_before.body);
 
         // Every $ref points at a schema that is there.
         let schemas = doc["components"]["schemas"].as_object().expect("components.schemas");
@@ -796,7 +833,8 @@ both_backends! {
                 assert!(!responses.is_empty(), "{method} {path} documents no response");
                 // A path parameter is one the path names; query parameters are optional
                 // except the few an operation cannot do without.
-                let required_queries: &[(&str, &str)] = &[("/api/v1/audit/access", "person")];
+                let required_queries: &[(&str, &str)] =
+                    &[("/api/v1/audit/access", "person"), ("/api/v1/persons", "q")];
                 for p in op["parameters"].as_array().into_iter().flatten() {
                     let name = p["name"].as_str().expect("parameter name");
                     match p["in"].as_str() {
@@ -941,6 +979,148 @@ both_backends! {
             "{}",
             history.body
         );
+
+        // Persons: two admissions, a duplicate refused then confirmed, search, the file,
+        // a sentence, a correction, a release, deadlines.
+        let admissions = "/api/v1/admissions";
+        let person = "/api/v1/persons/{id}";
+        let documents = "/api/v1/persons/{id}/legal-documents";
+        let release = "/api/v1/persons/{id}/release";
+        let corrections = "/api/v1/persons/{id}/corrections";
+        let juan = admission(TURI, "Juan Carlos", "Martínez", "Pérez", &cedula(1));
+        let admitted = c.call(&s, Method::POST, admissions, &[], Some(juan.clone())).await;
+        assert_eq!(admitted.status, StatusCode::CREATED, "{}", admitted.body);
+        let id = admitted.body["id"].as_i64().expect("person id");
+        assert_eq!(admitted.header("location"), format!("/api/v1/persons/{id}"));
+        assert_eq!(admitted.body["in_custody"], true);
+        let juan_id = id.to_string();
+        // The same names and birth date under another document: refused until confirmed.
+        let namesake = admission(TURI, "Juan Carlos", "Martínez", "Pérez", &cedula(2));
+        let dup = c.call(&s, Method::POST, admissions, &[], Some(namesake.clone())).await;
+        assert_problem(&dup, 409, "possible_duplicate");
+        let candidates = dup.body["candidates"].as_array().expect("candidates");
+        assert!(!candidates.is_empty(), "{}", dup.body);
+        for candidate in candidates {
+            assert!(candidate["person_id"].is_i64(), "{candidate}");
+            assert!(candidate["registry_number"].is_string(), "{candidate}");
+            assert!(candidate["reason"].is_string(), "{candidate}");
+        }
+        assert_eq!(candidates[0]["person_id"], id, "{}", dup.body);
+        assert_eq!(candidates[0]["registry_number"], admitted.body["registry_number"]);
+        assert_eq!(candidates[0]["reason"], "same_name_and_birth", "{}", dup.body);
+        // Another name under the first one's cédula.
+        let same_cedula = admission(TURI, "Pedro", "Loor", "Vera", &cedula(1));
+        let dup = c.call(&s, Method::POST, admissions, &[], Some(same_cedula)).await;
+        assert_problem(&dup, 409, "possible_duplicate");
+        assert_eq!(dup.body["candidates"][0]["person_id"], id, "{}", dup.body);
+        assert_eq!(dup.body["candidates"][0]["reason"], "same_document", "{}", dup.body);
+        let mut confirmed = namesake;
+        confirmed["confirm_new_person"] = json!(true);
+        let second = c.call(&s, Method::POST, admissions, &[], Some(confirmed)).await;
+        assert_eq!(second.status, StatusCode::CREATED, "{}", second.body);
+        let namesake_id = second.body["id"].as_i64().expect("person id");
+        assert_ne!(namesake_id, id);
+        let namesake_id = namesake_id.to_string();
+        let mut bad_cedula = admission(TURI, "Pedro", "Loor", "Vera", &cedula(3));
+        let number = cedula(3);
+        let (body, check) = number.split_at(9);
+        let wrong = (check.parse::<u32>().expect("a digit") + 1) % 10;
+        bad_cedula["person"]["document"]["number"] = json!(format!("{body}{wrong}"));
+        let invalid = c.call(&s, Method::POST, admissions, &[], Some(bad_cedula)).await;
+        assert_problem(&invalid, 422, "invalid_input");
+        assert!(
+            has_error(&invalid, "person.document.number", "invalid_cedula"),
+            "{}",
+            invalid.body
+        );
+
+        let found = c.call(&s, Method::GET, "/api/v1/persons?q=martinez", &[], None).await;
+        assert_eq!(found.status, StatusCode::OK, "{}", found.body);
+        let found_ids: BTreeSet<i64> = found.body["items"]
+            .as_array()
+            .expect("items")
+            .iter()
+            .map(|f| f["id"].as_i64().expect("id"))
+            .collect();
+        assert!(found_ids.contains(&id), "{}", found.body);
+        let read = format!("{person}?reason=contract");
+        let file = c.call(&s, Method::GET, &read, &[&juan_id], None).await;
+        assert_eq!(file.status, StatusCode::OK, "{}", file.body);
+        assert_eq!(file.body["identity"]["first_surname"], "Martínez");
+
+        let sentence = json!({
+            "kind": "sentence",
+            "case_number": "09286-2026-01234",
+            "court": "Tribunal de Garantías Penales con sede en el cantón Guayaquil",
+            "judge": "Dr. Luis Andrade",
+            "issued_on": "2026-11-05",
+            "sentence": {"years": 2, "months": 0, "days": 0},
+        });
+        let filed = c.call(&s, Method::POST, documents, &[&juan_id], Some(sentence.clone())).await;
+        assert_eq!(filed.status, StatusCode::CREATED, "{}", filed.body);
+        let episode = &filed.body["episodes"][0];
+        assert_eq!(episode["legal_state"]["status"], "sentenced", "{}", filed.body);
+        assert_eq!(episode["documents"].as_array().map(Vec::len), Some(2), "{}", filed.body);
+        // A document-valued field: the correction's value is documented as an object.
+        let new_document = json!({"kind": "cedula", "number": cedula(4)});
+        let correction = json!({
+            "field": "document",
+            "value": new_document,
+            "reason": "cédula verificada con el Registro Civil",
+        });
+        let corrected = c.call(&s, Method::POST, corrections, &[&juan_id], Some(correction)).await;
+        assert_eq!(corrected.status, StatusCode::CREATED, "{}", corrected.body);
+        assert_eq!(corrected.body["identity"]["document"]["number"], cedula(4));
+        assert_eq!(corrected.body["corrections"][0]["new_value"], new_document);
+        let out = json!({
+            "released_at": "2026-11-20T10:00:00Z",
+            "reason": "court_order",
+            "authorized_by": "Unidad Judicial Penal, 09286-2026-01234",
+        });
+        let released = c.call(&s, Method::POST, release, &[&namesake_id], Some(out.clone())).await;
+        assert_eq!(released.status, StatusCode::OK, "{}", released.body);
+        assert_eq!(released.body["in_custody"], false);
+        assert_eq!(released.body["episodes"][0]["release"]["reason"], "court_order");
+        let deadlines = "/api/v1/deadlines?facility=CPL-AZ-1&within_days=3650";
+        let due = c.call(&s, Method::GET, deadlines, &[], None).await;
+        assert_eq!(due.status, StatusCode::OK, "{}", due.body);
+        let due_ids: Vec<i64> = due.body["items"]
+            .as_array()
+            .expect("items")
+            .iter()
+            .map(|d| d["person_id"].as_i64().expect("person_id"))
+            .collect();
+        assert_eq!(due_ids, [id], "only the one still in custody: {}", due.body);
+
+        // The problems of the person routes.
+        let late = Some(sentence.clone());
+        let not_held = c.call(&s, Method::POST, documents, &[&namesake_id], late).await;
+        assert_problem(&not_held, 409, "not_in_custody");
+        let again = c.call(&s, Method::POST, release, &[&namesake_id], Some(out.clone())).await;
+        assert_problem(&again, 409, "not_in_custody");
+        let nobody = "999999";
+        let missing = c.call(&s, Method::GET, person, &[nobody], None).await;
+        assert_problem(&missing, 404, "not_found");
+        let missing = c.call(&s, Method::POST, documents, &[nobody], Some(sentence)).await;
+        assert_problem(&missing, 404, "not_found");
+        let missing = c.call(&s, Method::POST, release, &[nobody], Some(out)).await;
+        assert_problem(&missing, 404, "not_found");
+        let fix = json!({"field": "first_surname", "value": "Mora", "reason": "digitación"});
+        let missing = c.call(&s, Method::POST, corrections, &[nobody], Some(fix)).await;
+        assert_problem(&missing, 404, "not_found");
+        // Once released, the namesake is admitted again as the registered person.
+        let mut readmission = juan.clone();
+        readmission.as_object_mut().expect("an object").remove("person");
+        readmission["person_id"] = json!(namesake_id.parse::<i64>().expect("an id"));
+        readmission["admitted_at"] = json!("2026-11-25T09:00:00Z");
+        let back = c.call(&s, Method::POST, admissions, &[], Some(readmission)).await;
+        assert_eq!(back.status, StatusCode::CREATED, "{}", back.body);
+        assert_eq!(back.body["id"].to_string(), namesake_id);
+        assert_eq!(back.body["episodes"].as_array().map(Vec::len), Some(2), "{}", back.body);
+        let mut unknown_facility = juan;
+        unknown_facility["facility"] = json!("NOPE-1");
+        let missing = c.call(&s, Method::POST, admissions, &[], Some(unknown_facility)).await;
+        assert_problem(&missing, 404, "not_found");
 
         // Problems: each against the Problem schema of its documented status.
         let missing = c.call(&s, Method::GET, one, &["NOPE-1"], None).await;

@@ -71,6 +71,15 @@ async fn events_of(store: &Store, id: i64) -> Vec<String> {
         .collect()
 }
 
+/// A bad request: what it is, the body, the status and code expected, and the field error.
+type Case = (
+    &'static str,
+    Value,
+    u16,
+    &'static str,
+    Option<(&'static str, &'static str)>,
+);
+
 /// Sets `value` at a path of keys in a JSON object (creating nothing: the path must exist
 /// but for its last key).
 fn set(body: &mut Value, path: &[&str], value: Value) {
@@ -135,7 +144,7 @@ both_backends! {
         let store = &db.store;
         let (_running, api) = setup(store).await;
         let good = admission(GUAYAQUIL, "Pedro", "Quiñónez", "Cedeño", &cedula(2));
-        let mut cases: Vec<(&str, Value, u16, &str, Option<(&str, &str)>)> = Vec::new();
+        let mut cases: Vec<Case> = Vec::new();
         let mut bad = good.clone();
         let wrong_digit = {
             let c = cedula(2);
@@ -318,6 +327,33 @@ both_backends! {
             events_of(store, first).await,
             ["person.admitted", "person.released", "person.admitted"]
         );
+        // An officer elsewhere cannot look people up by id…
+        let officer = common::token_for(store, "turi", vec![Grant::facility(Role::FacilityOfficer, TURI)]).await;
+        let officer = api.as_user(&officer);
+        let mut probe = again.clone();
+        probe["person_id"] = json!(second);
+        let r = officer.post("/api/v1/admissions", &probe).await;
+        assert_problem(&r, 404, "not_found", "a bare id out of sight");
+        let r = api
+            .post(
+                &format!("/api/v1/persons/{second}/release"),
+                &json!({"released_at": "2026-11-10T12:00:00Z", "reason": "court_order", "authorized_by": "Auto"}),
+            )
+            .await;
+        assert_status(&r, 200, "release");
+        // …but links the person standing before them, whose identity matches.
+        let mut wrong = probe.clone();
+        wrong["person"] = admission(TURI, "Otro", "Nombre", "Distinto", &cedula(12))["person"].clone();
+        let r = officer.post("/api/v1/admissions", &wrong).await;
+        assert_problem(&r, 422, "invalid_input", "an identity that is not theirs");
+        assert!(field_errors(&r).contains(&("person".into(), "identity_mismatch".into())));
+        let mut proven = probe.clone();
+        proven["person"] = same_name["person"].clone();
+        let r = officer.post("/api/v1/admissions", &proven).await;
+        assert_status(&r, 201, "linked with a matching identity");
+        assert_eq!(r.body["id"], json!(second));
+        assert_eq!(r.body["facility"], TURI);
+
         // Releasing twice is refused.
         let r = api
             .post(
@@ -467,6 +503,38 @@ both_backends! {
         assert_eq!(mine.body["items"][0]["facility"], TURI);
         let hidden = api.as_user(&officer).get(&format!("/api/v1/deadlines?facility={GUAYAQUIL}")).await;
         assert_problem(&hidden, 404, "not_found", "another facility's deadlines");
+
+        // The dashboard shows the overdue person first thing, to whoever signs in.
+        let browser = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .expect("client");
+        let login = browser
+            .post(format!("{}/login", api.base))
+            .form(&[("username", "admin"), ("password", "cuatro caballos azules")])
+            .send()
+            .await
+            .expect("login");
+        let cookie = login
+            .headers()
+            .get(reqwest::header::SET_COOKIE)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.split(';').next())
+            .expect("session cookie")
+            .to_owned();
+        let home = browser
+            .get(format!("{}/", api.base))
+            .header(reqwest::header::COOKIE, cookie)
+            .send()
+            .await
+            .expect("home")
+            .text()
+            .await
+            .expect("page");
+        let alert = home.split("role=\"alert\"").nth(1).expect("an alert on the dashboard");
+        assert!(alert.contains("Ángel Cevallos Mora"), "{home}");
+        assert!(alert.contains("2025-07-10"), "{home}");
+        assert!(!alert.contains("Bruno"), "only the overdue: {home}");
 
         assert_problem(&api.get("/api/v1/deadlines?within_days=-1").await, 422, "invalid_input", "negative window");
         assert_problem(&api.get("/api/v1/deadlines?within_days=100000").await, 422, "invalid_input", "huge window");

@@ -183,21 +183,36 @@ pub async fn admit(
                 record.clone(),
             );
             let actor = who.actor.clone();
+            let who = who.clone();
             Box::pin(async move {
+                let who = &who;
                 let stamp = canonical(now);
                 let (identity, existing) = match (&request.person, request.person_id) {
-                    (_, Some(id)) => {
+                    (given, Some(id)) => {
                         let row = tx
                             .person(id)
                             .await?
                             .ok_or_else(|| AppError::not_found("person", id))?;
+                        let stored: Identity = parse("persons.identity", &row.identity)?;
+                        match given {
+                            // Knowing who stands there is what allows linking to a
+                            // person out of the caller's sight.
+                            Some(given) if !stored.same_person(given) => {
+                                return Err(invalid(
+                                    "person",
+                                    "identity_mismatch",
+                                    format!(
+                                        "the identity given is not person {id}'s (neither the document nor the names and date of birth match)"
+                                    ),
+                                ));
+                            }
+                            Some(_) => {}
+                            None => who.require_in(Action::PersonRead, &row.facility, "person", id)?,
+                        }
                         if row.in_custody {
                             return Err(already_in_custody(&row));
                         }
-                        (
-                            parse::<Identity>("persons.identity", &row.identity)?,
-                            Some(id),
-                        )
+                        (stored, Some(id))
                     }
                     (Some(identity), None) => (identity.clone(), None),
                     (None, None) => return Err(invalid("person", "required", "required")),

@@ -26,7 +26,6 @@ pub struct Correction {
     /// The identity field, e.g. `first_surname`, `date_of_birth`, `document`.
     pub field: String,
     /// Its corrected value, in the same form as at admission (null to clear an optional field).
-    #[schema(value_type = Object)]
     pub value: serde_json::Value,
     /// Why (the evidence: e.g. "cédula checked with the Registro Civil").
     pub reason: String,
@@ -169,9 +168,11 @@ mod tests {
             fix("first_surname", "Morán".into()).unwrap().first_surname,
             "Morán"
         );
-        let codes = |r: Result<Identity, AppError>| match r {
-            Err(AppError::Invalid(Invalid(e))) => e.into_iter().map(|e| e.code).collect(),
-            other => panic!("{other:?}"),
+        let codes = |r: Result<Identity, AppError>| -> Vec<String> {
+            match r {
+                Err(AppError::Invalid(Invalid(e))) => e.into_iter().map(|e| e.code).collect(),
+                other => panic!("{other:?}"),
+            }
         };
         assert_eq!(codes(fix("nickname", "x".into())), ["unknown_field"]);
         assert_eq!(codes(fix("first_surname", "Mora".into())), ["unchanged"]);

@@ -62,10 +62,8 @@ pub struct CorrectionView {
     /// Which field.
     pub field: String,
     /// The value before.
-    #[schema(value_type = Object)]
     pub old_value: serde_json::Value,
     /// The value after.
-    #[schema(value_type = Object)]
     pub new_value: serde_json::Value,
     /// Why.
     pub reason: String,
