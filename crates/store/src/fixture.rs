@@ -43,6 +43,13 @@ const COPY_TERMS: &str =
 const INSERT_WORD: &str = "INSERT INTO search_words (word, reversed, postings) VALUES ($1, $2, $3) \
     ON CONFLICT (word) DO UPDATE SET postings = search_words.postings + $3";
 
+const CREATE_WORDS_TEMP: &str = "CREATE TEMP TABLE fixture_words (word TEXT COLLATE \"C\", \
+    reversed TEXT COLLATE \"C\", postings BIGINT) ON COMMIT DROP";
+const COPY_WORDS_TEMP: &str = "COPY fixture_words (word, reversed, postings) FROM STDIN";
+const MERGE_WORDS_TEMP: &str = "INSERT INTO search_words (word, reversed, postings) \
+    SELECT word, reversed, postings FROM fixture_words \
+    ON CONFLICT (word) DO UPDATE SET postings = search_words.postings + EXCLUDED.postings";
+
 /// Appends a value in COPY text format.
 fn field(buf: &mut Vec<u8>, value: Option<&str>, last: bool) {
     match value {
@@ -191,14 +198,33 @@ impl Store {
                         copy(c, COPY_TERMS, terms.into_iter()).await?;
                     }
                 }
-                let mut conn = tx.conn();
-                for (w, n) in words.iter() {
-                    let reversed: String = w.chars().rev().collect();
-                    conn.execute(
-                        INSERT_WORD,
-                        &[w.into(), reversed.as_str().into(), (*n).into()],
-                    )
-                    .await?;
+                match tx.conn() {
+                    Conn::Postgres(c) => {
+                        // One COPY and one set-based upsert instead of a statement per word.
+                        sqlx::query(CREATE_WORDS_TEMP).execute(&mut *c).await?;
+                        let rows: Vec<Vec<Option<String>>> = words
+                            .iter()
+                            .map(|(w, n)| {
+                                vec![
+                                    Some(w.clone()),
+                                    Some(w.chars().rev().collect()),
+                                    Some(n.to_string()),
+                                ]
+                            })
+                            .collect();
+                        copy(c, COPY_WORDS_TEMP, rows.into_iter()).await?;
+                        sqlx::query(MERGE_WORDS_TEMP).execute(&mut *c).await?;
+                    }
+                    mut conn => {
+                        for (w, n) in words.iter() {
+                            let reversed: String = w.chars().rev().collect();
+                            conn.execute(
+                                INSERT_WORD,
+                                &[w.into(), reversed.as_str().into(), (*n).into()],
+                            )
+                            .await?;
+                        }
+                    }
                 }
                 Ok::<_, StoreError>(())
             })

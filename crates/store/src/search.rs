@@ -111,17 +111,46 @@ impl Store {
                  WHERE term = $1 AND ($2 = '' OR facility = $2) \
                  ORDER BY sort_key, person_id LIMIT $3",
                 &[term.into(), facility.into(), limit.into()],
-                |r| {
-                    Ok(Posting {
-                        person_id: r.int(0)?,
-                        sort_key: r.text(1)?,
-                        facility: r.text(2)?,
-                        words: r.text(3)?,
-                    })
-                },
+                posting,
             )
             .await
     }
+
+    /// The persons found under `term` whose sort key starts with `prefix` (a first
+    /// surname followed by a space), in sort order, at most `limit`.
+    pub async fn postings_sorted_within(
+        &self,
+        term: &str,
+        prefix: &str,
+        facility: &str,
+        limit: i64,
+    ) -> Result<Vec<Posting>, StoreError> {
+        let mut r = self.reader().await?;
+        r.conn()?
+            .fetch(
+                "SELECT person_id, sort_key, facility, words FROM person_terms \
+                 WHERE term = $1 AND sort_key >= $2 AND sort_key < $3 \
+                 AND ($4 = '' OR facility = $4) ORDER BY sort_key, person_id LIMIT $5",
+                &[
+                    term.into(),
+                    prefix.into(),
+                    range_end(prefix).as_str().into(),
+                    facility.into(),
+                    limit.into(),
+                ],
+                posting,
+            )
+            .await
+    }
+}
+
+fn posting(r: &dyn crate::conn::Cells) -> Result<Posting, StoreError> {
+    Ok(Posting {
+        person_id: r.int(0)?,
+        sort_key: r.text(1)?,
+        facility: r.text(2)?,
+        words: r.text(3)?,
+    })
 }
 
 async fn unindex(conn: &mut Conn<'_>, person_id: i64) -> Result<(), StoreError> {

@@ -24,8 +24,9 @@ use super::parse;
 use crate::error::AppError;
 use crate::principal::Principal;
 
-/// Most postings read for one search; beyond it the answer says `truncated`.
-pub const MAX_CANDIDATES: i64 = 10_000;
+/// Most postings read by one scan of a multi-word search; beyond it the answer says
+/// `truncated`.
+pub const MAX_CANDIDATES: i64 = 2_000;
 /// Largest page.
 pub const MAX_LIMIT: i64 = 100;
 /// Deepest offset.
@@ -67,9 +68,11 @@ pub struct SearchPage {
     pub limit: i64,
     /// The offset of the next page, if there is one.
     pub next_offset: Option<i64>,
-    /// Matches found (of those read, see `truncated`).
-    pub total: usize,
-    /// More than [`MAX_CANDIDATES`] persons were candidates: refine the search.
+    /// How many persons match, when every candidate was read (null when the page was
+    /// found without reading them all).
+    pub total: Option<usize>,
+    /// Some persons matching on parts other than the first surname may be missing: too
+    /// many candidates to read them all; refine the search.
     pub truncated: bool,
 }
 
@@ -153,45 +156,32 @@ pub async fn search(
         Some(n) => vec![n],
         None => query_words(q),
     };
-    let mut driver: Option<Vec<(String, u32, i64)>> = None;
+    let mut expansions: Vec<Vec<Expansion>> = Vec::with_capacity(searched.len());
     for word in &searched {
-        let expansions = expand(store, word).await?;
-        if expansions.is_empty() {
-            return Ok(page(Vec::new(), offset, limit, false));
+        let found = expand(store, word).await?;
+        if found.is_empty() {
+            return Ok(page(Vec::new(), offset, limit, false, Some(0)));
         }
-        let total: i64 = expansions.iter().map(|e| e.2).sum();
-        if driver
-            .as_ref()
-            .is_none_or(|d| total < d.iter().map(|e| e.2).sum())
-        {
-            driver = Some(expansions);
-        }
+        expansions.push(found);
     }
     let facility = match &scope {
         FacilityFilter::Only(codes) if codes.len() == 1 => codes[0].as_str(),
         _ => "",
     };
+    let need = (offset + limit) as usize;
+    let (postings, complete) = if searched.len() == 1 {
+        one_word(store, &expansions[0], facility, need).await?
+    } else {
+        several_words(store, &expansions, facility).await?
+    };
     let mut best: HashMap<i64, (u32, Posting)> = HashMap::new();
-    let (mut read, mut truncated) = (0i64, false);
-    for (term, _, _) in driver.unwrap_or_default() {
-        let room = MAX_CANDIDATES - read;
-        if room <= 0 {
-            truncated = true;
-            break;
+    for p in postings {
+        if !scope.admits(&p.facility) {
+            continue;
         }
-        let postings = store.postings(&term, facility, room + 1).await?;
-        if postings.len() as i64 > room {
-            truncated = true;
-        }
-        for p in postings.into_iter().take(room as usize) {
-            read += 1;
-            if !scope.admits(&p.facility) {
-                continue;
-            }
-            if let Some(s) = score(&searched, p.words.split(' ')) {
-                let e = best.entry(p.person_id).or_insert((s, p));
-                e.0 = e.0.max(s);
-            }
+        if let Some(s) = score(&searched, p.words.split(' ')) {
+            let e = best.entry(p.person_id).or_insert((s, p));
+            e.0 = e.0.max(s);
         }
     }
     let mut ranked: Vec<(u32, Posting)> = best.into_values().collect();
@@ -200,7 +190,7 @@ pub async fn search(
             .then_with(|| a.1.sort_key.cmp(&b.1.sort_key))
             .then(a.1.person_id.cmp(&b.1.person_id))
     });
-    let total = ranked.len();
+    let found = ranked.len();
     let mut items = Vec::new();
     for (s, p) in ranked.iter().skip(offset as usize).take(limit as usize) {
         let Some(row) = store.person(p.person_id).await? else {
@@ -218,19 +208,113 @@ pub async fn search(
             score: *s,
         });
     }
-    let mut result = page(items, offset, limit, truncated);
-    result.total = total;
-    result.next_offset = (offset + limit < total as i64).then_some(offset + limit);
+    let truncated = !complete && searched.len() > 1;
+    let mut result = page(items, offset, limit, truncated, complete.then_some(found));
+    result.next_offset = (offset + limit < found as i64).then_some(offset + limit);
     Ok(result)
 }
 
-fn page(items: Vec<Found>, offset: i64, limit: i64, truncated: bool) -> SearchPage {
+fn page(
+    items: Vec<Found>,
+    offset: i64,
+    limit: i64,
+    truncated: bool,
+    total: Option<usize>,
+) -> SearchPage {
     SearchPage {
-        total: items.len(),
+        total,
         items,
         offset,
         limit,
         next_offset: None,
         truncated,
     }
+}
+
+/// A dictionary word a searched word expands to: the word, its tier, its postings.
+type Expansion = (String, u32, i64);
+
+/// Candidates for a one-word query, and whether they are all of them. Tiers rank in
+/// order and each term's postings come in sort order, so the first `need` + 1 of each
+/// term, tier by tier until `need` are passed, hold the page exactly.
+async fn one_word(
+    store: &Store,
+    expansions: &[Expansion],
+    facility: &str,
+    need: usize,
+) -> Result<(Vec<Posting>, bool), AppError> {
+    let (mut out, mut complete) = (Vec::new(), true);
+    let mut persons = std::collections::HashSet::new();
+    let mut current_tier = None;
+    for (term, tier, _) in expansions {
+        if current_tier != Some(*tier) && persons.len() > need {
+            complete = false;
+            break;
+        }
+        current_tier = Some(*tier);
+        let rows = store.postings(term, facility, need as i64 + 1).await?;
+        if rows.len() > need {
+            complete = false;
+        }
+        persons.extend(rows.iter().map(|p| p.person_id));
+        out.extend(rows);
+    }
+    Ok((out, complete))
+}
+
+/// Candidates for a query of several words, and whether they are all of them.
+///
+/// First, exactly: the persons whose first surname is one of the searched words (or one
+/// typo away), read from the postings of another searched word within that surname's
+/// range of sort keys — the usual "given name + surname" and "both surnames" queries
+/// read only their matches. Then, for matches on other parts (second surname, aliases),
+/// the postings of the word that finds fewest persons, at most [`MAX_CANDIDATES`].
+async fn several_words(
+    store: &Store,
+    expansions: &[Vec<Expansion>],
+    facility: &str,
+) -> Result<(Vec<Posting>, bool), AppError> {
+    let postings_of = |e: &[Expansion]| e.iter().map(|x| x.2).sum::<i64>();
+    let exact_or_typo = |e: &Expansion| e.1 >= TYPO && !e.0.chars().any(|c| c.is_ascii_digit());
+    let mut out = Vec::new();
+    let mut complete = true;
+    for (b, surnames) in expansions.iter().enumerate() {
+        let Some(a) = (0..expansions.len())
+            .filter(|&a| a != b)
+            .min_by_key(|&a| postings_of(&expansions[a]))
+        else {
+            continue;
+        };
+        for surname in surnames.iter().filter(|e| exact_or_typo(e)) {
+            let prefix = format!("{} ", surname.0);
+            for other in expansions[a].iter().filter(|e| exact_or_typo(e)) {
+                let rows = store
+                    .postings_sorted_within(&other.0, &prefix, facility, MAX_CANDIDATES + 1)
+                    .await?;
+                if rows.len() as i64 > MAX_CANDIDATES {
+                    complete = false;
+                }
+                out.extend(rows);
+            }
+        }
+    }
+    let driver = expansions
+        .iter()
+        .min_by_key(|e| postings_of(e))
+        .map(Vec::as_slice)
+        .unwrap_or_default();
+    let mut room = MAX_CANDIDATES;
+    for (term, _, _) in driver {
+        if room <= 0 {
+            complete = false;
+            break;
+        }
+        let rows = store.postings(term, facility, room + 1).await?;
+        if rows.len() as i64 > room {
+            complete = false;
+        }
+        room -= rows.len() as i64;
+        out.extend(rows);
+    }
+    Ok((out, complete))
 }
