@@ -268,6 +268,19 @@ both_backends! {
         let out = custodia(&["seed", "--db", &db.url, "--demo-admin"]);
         assert!(out.status.success(), "{}", text(&out.stderr));
         assert!(!text(&out.stdout).contains("password"), "secrets stay off standard output");
+        // Generated persons, admitted through the real use case: journaled, with deadlines.
+        let admitted: u32 = text(&out.stdout)
+            .split("admitted ")
+            .nth(1)
+            .and_then(|rest| rest.split_whitespace().next())
+            .and_then(|n| n.parse().ok())
+            .expect("an admitted count");
+        assert!(admitted >= 290, "{admitted}");
+        let system = custodia_app::Principal::system("test");
+        let due = custodia_app::persons::deadlines(&db.store, &system, None, 30).await.unwrap();
+        assert!(due.overdue > 0, "the demo shows someone held past a limit");
+        let found = custodia_app::persons::search(&db.store, &system, "zambrano", 0, 5).await.unwrap();
+        assert!(!found.items.is_empty());
         let printed = text(&out.stderr);
         let password = printed.split_whitespace().skip_while(|w| *w != "password").nth(1).unwrap().to_owned();
         let creds = db.store.credentials("demo.admin").await.unwrap().expect("demo administrator");
@@ -380,5 +393,17 @@ both_backends! {
         let out = custodia(&["bench", "journal", "--db", &db.url, "--batched", "10"]);
         assert!(!out.status.success());
         assert!(text(&out.stderr).contains("not empty"));
+
+        let out = custodia(&["bench", "search", "--db", &db.url, "--persons", "700", "--queries", "70"]);
+        assert!(out.status.success(), "{}", text(&out.stderr));
+        let report = text(&out.stdout);
+        assert!(report.contains("loaded 700 persons"), "{report}");
+        assert!(report.contains("given name + surname with a typo"), "{report}");
+        assert!(report.contains("p95"), "{report}");
+        let out = custodia(&["bench", "search", "--db", &db.url, "--persons", "700", "--queries", "7"]);
+        assert!(!out.status.success(), "the registry now holds persons");
+        assert!(text(&out.stderr).contains("already holds persons"));
+        let out = custodia(&["bench", "search", "--db", &db.url, "--persons", "700", "--queries", "7", "--reuse"]);
+        assert!(out.status.success(), "{}", text(&out.stderr));
     }
 }
