@@ -64,6 +64,15 @@ pub fn score<'a>(searched: &[String], words: impl Iterator<Item = &'a str> + Clo
     })
 }
 
+/// How many of a person's name words (numbers aside) no searched word matched: among
+/// equal scores, "Juan Vera" ranks Juan Vera before Juan Carlos Vera Mora.
+pub fn unmatched<'a>(searched: &[String], words: impl Iterator<Item = &'a str>) -> usize {
+    words
+        .filter(|w| !w.chars().any(|c| c.is_ascii_digit()))
+        .filter(|w| !searched.iter().any(|s| tier(s, w).is_some()))
+        .count()
+}
+
 /// Where a one-typo neighbour of `searched` must agree with it: a typo (a letter changed,
 /// added, dropped, or two neighbours swapped) leaves intact either the start before the
 /// middle or the end after it. `None` for words too short to forgive a typo, and for
@@ -122,6 +131,15 @@ mod tests {
         assert_eq!(q("juan martines"), Some(EXACT + TYPO));
         assert_eq!(q("juan mart"), Some(EXACT + PREFIX));
         assert_eq!(q("juan lopez"), None);
+    }
+
+    #[test]
+    fn closer_names_first() {
+        let q = query_words("juan vera");
+        let exact = ["juan", "vera", "1710034065", "ppl0000001"];
+        let longer = ["carlos", "juan", "mora", "vera"];
+        assert_eq!(unmatched(&q, exact.iter().copied()), 0);
+        assert_eq!(unmatched(&q, longer.iter().copied()), 2);
     }
 
     proptest! {

@@ -105,19 +105,29 @@ impl Store {
         limit: i64,
     ) -> Result<Vec<Posting>, StoreError> {
         let mut r = self.reader().await?;
-        r.conn()?
-            .fetch(
+        let mut conn = r.conn()?;
+        if facility.is_empty() {
+            conn.fetch(
                 "SELECT person_id, sort_key, facility, words FROM person_terms \
-                 WHERE term = $1 AND ($2 = '' OR facility = $2) \
-                 ORDER BY sort_key, person_id LIMIT $3",
+                 WHERE term = $1 ORDER BY sort_key, person_id LIMIT $2",
+                &[term.into(), limit.into()],
+                posting,
+            )
+            .await
+        } else {
+            conn.fetch(
+                "SELECT person_id, sort_key, facility, words FROM person_terms \
+                 WHERE term = $1 AND facility = $2 ORDER BY sort_key, person_id LIMIT $3",
                 &[term.into(), facility.into(), limit.into()],
                 posting,
             )
             .await
+        }
     }
 
     /// The persons found under `term` whose sort key starts with `prefix` (a first
-    /// surname followed by a space), in sort order, at most `limit`.
+    /// surname followed by a space), in sort order, in `facility` (all when empty), at
+    /// most `limit`.
     pub async fn postings_sorted_within(
         &self,
         term: &str,
@@ -125,22 +135,39 @@ impl Store {
         facility: &str,
         limit: i64,
     ) -> Result<Vec<Posting>, StoreError> {
+        let end = range_end(prefix);
         let mut r = self.reader().await?;
-        r.conn()?
-            .fetch(
+        let mut conn = r.conn()?;
+        if facility.is_empty() {
+            conn.fetch(
                 "SELECT person_id, sort_key, facility, words FROM person_terms \
                  WHERE term = $1 AND sort_key >= $2 AND sort_key < $3 \
-                 AND ($4 = '' OR facility = $4) ORDER BY sort_key, person_id LIMIT $5",
+                 ORDER BY sort_key, person_id LIMIT $4",
                 &[
                     term.into(),
                     prefix.into(),
-                    range_end(prefix).as_str().into(),
-                    facility.into(),
+                    end.as_str().into(),
                     limit.into(),
                 ],
                 posting,
             )
             .await
+        } else {
+            conn.fetch(
+                "SELECT person_id, sort_key, facility, words FROM person_terms \
+                 WHERE term = $1 AND facility = $2 AND sort_key >= $3 AND sort_key < $4 \
+                 ORDER BY sort_key, person_id LIMIT $5",
+                &[
+                    term.into(),
+                    facility.into(),
+                    prefix.into(),
+                    end.as_str().into(),
+                    limit.into(),
+                ],
+                posting,
+            )
+            .await
+        }
     }
 }
 

@@ -262,6 +262,42 @@ both_backends! {
         assert_eq!(r.body["episodes"][0]["age_group"], "adolescents");
     }
 
+    // A location given on arrival must be the facility's, in service.
+    async fn admission_to_a_location(db) {
+        let store = &db.store;
+        let (_running, api) = setup(store).await;
+        let place = |code: &str| json!({
+            "code": code, "name": format!("Pabellón {code}"), "parent_id": null,
+            "security_level": "maximum", "holds_sex": "men",
+            "design_capacity": 40, "operational_capacity": 40
+        });
+        let r = api.post(&format!("/api/v1/facilities/{TURI}/locations"), &place("PAB-A")).await;
+        assert_status(&r, 201, "location");
+        let cell = r.body["id"].as_i64().expect("id");
+        let r = api.post(&format!("/api/v1/facilities/{TURI}/locations"), &place("PAB-B")).await;
+        let closed = r.body["id"].as_i64().expect("id");
+        let r = api.post(&format!("/api/v1/locations/{closed}/out-of-service"), &json!({"reason": "maintenance"})).await;
+        assert_status(&r, 200, "out of service");
+
+        let journal = store.journal_len().await.expect("journal");
+        let mut body = admission(TURI, "Hugo", "Paredes", "Ulloa", &cedula(70));
+        body["location_id"] = json!(closed);
+        let r = api.post("/api/v1/admissions", &body).await;
+        assert_problem(&r, 409, "location_out_of_service", "a closed location");
+        let mut elsewhere = admission(GUAYAQUIL, "Hugo", "Paredes", "Ulloa", &cedula(70));
+        elsewhere["location_id"] = json!(cell);
+        let r = api.post("/api/v1/admissions", &elsewhere).await;
+        assert_problem(&r, 422, "invalid_input", "another facility's location");
+        assert!(field_errors(&r).contains(&("location_id".into(), "unknown_location".into())));
+        assert_eq!(store.journal_len().await.expect("journal"), journal);
+
+        body["location_id"] = json!(cell);
+        let r = api.post("/api/v1/admissions", &body).await;
+        assert_status(&r, 201, "admitted to a cell");
+        assert_eq!(r.body["current_location_id"], json!(cell));
+        assert_eq!(r.body["episodes"][0]["location_id"], json!(cell));
+    }
+
     // Same document, or same names and birth date: the officer sees the candidates and
     // links or confirms; re-admission reuses the person.
     async fn duplicates_are_never_silent(db) {

@@ -134,7 +134,9 @@ async fn check_place(
         ));
     }
     let tree = tx.locations_of(&facility.code).await?;
-    if custodia_domain::location::out_of_service_ids(&tree, request.admitted_at).contains(&id) {
+    // Recorded after the fact or not, the person is held there from admission until now.
+    let closed = |at| custodia_domain::location::out_of_service_ids(&tree, at).contains(&id);
+    if closed(request.admitted_at) || closed(Timestamp::now()) {
         return Err(Refused {
             code: "location_out_of_service",
             message: format!("location {} is out of service", location.code),

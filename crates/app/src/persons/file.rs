@@ -90,6 +90,8 @@ pub struct PersonFile {
     pub facility: String,
     /// The open episode's id, if in custody.
     pub current_episode_id: Option<i64>,
+    /// Where the person is held now: the open episode's location, if assigned.
+    pub current_location_id: Option<i64>,
     /// Every episode, oldest first.
     pub episodes: Vec<EpisodeView>,
     /// Every correction of the identity, oldest first.
@@ -155,7 +157,7 @@ pub(crate) async fn file_unlogged(
         })?;
         let record: AdmissionRecord = parse("custody_episodes.record", &e.record)?;
         if e.released_at.is_none() {
-            current = Some(e.id);
+            current = Some((e.id, e.location_id));
         }
         episodes.push(EpisodeView {
             id: e.id,
@@ -201,7 +203,8 @@ pub(crate) async fn file_unlogged(
         identity,
         in_custody: row.in_custody,
         facility: row.facility,
-        current_episode_id: current,
+        current_episode_id: current.map(|c| c.0),
+        current_location_id: current.and_then(|c| c.1),
         episodes,
         corrections,
     })

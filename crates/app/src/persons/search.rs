@@ -13,7 +13,7 @@ use serde::Serialize;
 use custodia_domain::access::{Action, FacilityFilter};
 use custodia_domain::person::Identity;
 use custodia_domain::search::{
-    EXACT, PREFIX, TYPO, as_number, query_words, score, tier, typo_anchors,
+    EXACT, PREFIX, TYPO, as_number, query_words, score, tier, typo_anchors, unmatched,
 };
 use custodia_domain::text;
 use custodia_domain::validation::Collector;
@@ -174,25 +174,27 @@ pub async fn search(
     } else {
         several_words(store, &expansions, facility).await?
     };
-    let mut best: HashMap<i64, (u32, Posting)> = HashMap::new();
+    // The same person can come from several postings; their words are the same in each.
+    let mut best: HashMap<i64, (u32, usize, Posting)> = HashMap::new();
     for p in postings {
-        if !scope.admits(&p.facility) {
+        if best.contains_key(&p.person_id) || !scope.admits(&p.facility) {
             continue;
         }
         if let Some(s) = score(&searched, p.words.split(' ')) {
-            let e = best.entry(p.person_id).or_insert((s, p));
-            e.0 = e.0.max(s);
+            let extra = unmatched(&searched, p.words.split(' '));
+            best.insert(p.person_id, (s, extra, p));
         }
     }
-    let mut ranked: Vec<(u32, Posting)> = best.into_values().collect();
+    let mut ranked: Vec<(u32, usize, Posting)> = best.into_values().collect();
     ranked.sort_by(|a, b| {
         b.0.cmp(&a.0)
-            .then_with(|| a.1.sort_key.cmp(&b.1.sort_key))
-            .then(a.1.person_id.cmp(&b.1.person_id))
+            .then(a.1.cmp(&b.1))
+            .then_with(|| a.2.sort_key.cmp(&b.2.sort_key))
+            .then(a.2.person_id.cmp(&b.2.person_id))
     });
     let found = ranked.len();
     let mut items = Vec::new();
-    for (s, p) in ranked.iter().skip(offset as usize).take(limit as usize) {
+    for (s, _, p) in ranked.iter().skip(offset as usize).take(limit as usize) {
         let Some(row) = store.person(p.person_id).await? else {
             continue;
         };

@@ -70,6 +70,8 @@ CREATE TABLE person_terms (
     PRIMARY KEY (term, sort_key, person_id)
 );
 CREATE INDEX person_terms_by_person ON person_terms (person_id);
+-- Searches scoped to one facility read only that facility's postings.
+CREATE INDEX person_terms_by_facility ON person_terms (term, facility, sort_key, person_id);
 
 -- The distinct words, for expanding a searched word to prefixes and one-typo neighbours:
 -- by the word itself and by the word reversed (a typo leaves one half intact).
