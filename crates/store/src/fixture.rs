@@ -50,23 +50,15 @@ const MERGE_WORDS_TEMP: &str = "INSERT INTO search_words (word, reversed, postin
     SELECT word, reversed, postings FROM fixture_words \
     ON CONFLICT (word) DO UPDATE SET postings = search_words.postings + EXCLUDED.postings";
 
-/// Appends a value in COPY text format.
-fn field(buf: &mut Vec<u8>, value: Option<&str>, last: bool) {
-    match value {
-        None => buf.extend_from_slice(b"\\N"),
-        Some(v) => {
-            for b in v.bytes() {
-                match b {
-                    b'\\' => buf.extend_from_slice(b"\\\\"),
-                    b'\t' => buf.extend_from_slice(b"\\t"),
-                    b'\n' => buf.extend_from_slice(b"\\n"),
-                    b'\r' => buf.extend_from_slice(b"\\r"),
-                    _ => buf.push(b),
-                }
-            }
+/// Writes a row of optional texts as a line of COPY text format.
+fn line(buf: &mut Vec<u8>, row: &Vec<Option<String>>) {
+    for (i, v) in row.iter().enumerate() {
+        if i > 0 {
+            buf.push(b'\t');
         }
+        crate::copy::opt_text(buf, v.as_deref());
     }
-    buf.push(if last { b'\n' } else { b'\t' });
+    buf.push(b'\n');
 }
 
 async fn copy(
@@ -74,23 +66,8 @@ async fn copy(
     sql: &'static str,
     rows: impl Iterator<Item = Vec<Option<String>>>,
 ) -> Result<(), StoreError> {
-    let mut stream = conn.copy_in_raw(sql).await?;
-    let mut buf = Vec::with_capacity(256 * 1024);
-    for row in rows {
-        let n = row.len();
-        for (i, v) in row.iter().enumerate() {
-            field(&mut buf, v.as_deref(), i + 1 == n);
-        }
-        if buf.len() >= 240 * 1024 {
-            stream.send(std::mem::take(&mut buf)).await?;
-            buf.reserve(256 * 1024);
-        }
-    }
-    if !buf.is_empty() {
-        stream.send(buf).await?;
-    }
-    stream.finish().await?;
-    Ok(())
+    let rows: Vec<Vec<Option<String>>> = rows.collect();
+    crate::copy::copy_in(conn, sql, &rows, line).await
 }
 
 fn person_row(p: &FixturePerson, now: &str) -> Vec<Option<String>> {

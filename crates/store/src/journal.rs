@@ -24,17 +24,7 @@ const COPY_IN: &str = concat!("COPY journal (", columns!(), ") FROM STDIN");
 
 /// Writes one entry as a line of COPY text format (tab-separated, `\N` for null).
 fn copy_row(buf: &mut Vec<u8>, e: &EntryRef<'_>) {
-    fn text(buf: &mut Vec<u8>, value: &str) {
-        for b in value.bytes() {
-            match b {
-                b'\\' => buf.extend_from_slice(b"\\\\"),
-                b'\t' => buf.extend_from_slice(b"\\t"),
-                b'\n' => buf.extend_from_slice(b"\\n"),
-                b'\r' => buf.extend_from_slice(b"\\r"),
-                _ => buf.push(b),
-            }
-        }
-    }
+    use crate::copy::{opt_text, text};
     buf.extend_from_slice(e.seq.to_string().as_bytes());
     for value in [e.id, e.event_type] {
         buf.push(b'\t');
@@ -47,10 +37,7 @@ fn copy_row(buf: &mut Vec<u8>, e: &EntryRef<'_>) {
         text(buf, value);
     }
     buf.push(b'\t');
-    match e.facility {
-        Some(v) => text(buf, v),
-        None => buf.extend_from_slice(b"\\N"),
-    }
+    opt_text(buf, e.facility);
     for value in [e.subject, e.payload, e.prev_hash, e.hash] {
         buf.push(b'\t');
         text(buf, value);
@@ -84,20 +71,8 @@ pub(crate) async fn insert<'e>(
         // In-process SQLite: a cached single-row statement per entry is the fastest way.
         Conn::Sqlite(c) => crate::sqlite::execute_many(c, INSERT_ONE, entries.iter().map(params))?,
         Conn::Postgres(c) if entries.len() > 1 => {
-            // COPY is PostgreSQL's fastest way in: one stream of rows, no statement per row.
-            let mut copy = c.copy_in_raw(COPY_IN).await?;
-            let mut buf = Vec::with_capacity(64 * 1024);
-            for e in entries {
-                copy_row(&mut buf, e);
-                if buf.len() >= 60 * 1024 {
-                    copy.send(std::mem::take(&mut buf)).await?;
-                    buf.reserve(64 * 1024);
-                }
-            }
-            if !buf.is_empty() {
-                copy.send(buf).await?;
-            }
-            copy.finish().await?;
+            // One stream of rows, no statement per row.
+            crate::copy::copy_in(c, COPY_IN, entries, |buf, e| copy_row(buf, e)).await?;
         }
         Conn::Postgres(_) => {
             for e in entries {

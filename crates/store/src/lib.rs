@@ -9,6 +9,7 @@
 
 pub mod audit;
 mod conn;
+mod copy;
 mod db;
 mod error;
 pub mod facilities;
