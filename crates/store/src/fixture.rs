@@ -51,7 +51,7 @@ const MERGE_WORDS_TEMP: &str = "INSERT INTO search_words (word, reversed, postin
     ON CONFLICT (word) DO UPDATE SET postings = search_words.postings + EXCLUDED.postings";
 
 /// Writes a row of optional texts as a line of COPY text format.
-fn line(buf: &mut Vec<u8>, row: &Vec<Option<String>>) {
+fn line(buf: &mut Vec<u8>, row: &[Option<String>]) {
     for (i, v) in row.iter().enumerate() {
         if i > 0 {
             buf.push(b'\t');
@@ -67,7 +67,7 @@ async fn copy(
     rows: impl Iterator<Item = Vec<Option<String>>>,
 ) -> Result<(), StoreError> {
     let rows: Vec<Vec<Option<String>>> = rows.collect();
-    crate::copy::copy_in(conn, sql, &rows, line).await
+    crate::copy::copy_in(conn, sql, &rows, |buf, row| line(buf, row)).await
 }
 
 fn person_row(p: &FixturePerson, now: &str) -> Vec<Option<String>> {
