@@ -56,6 +56,8 @@ vocabulary!(
         PersonCorrect = "person.correct",
         /// See health information (screening notes).
         HealthRead = "health.read",
+        /// Record and correct health information (the admission's health screening).
+        HealthWrite = "health.write",
     }
 );
 
@@ -224,7 +226,12 @@ pub const MATRIX: &[(Role, &[Action])] = &[
     ),
     (
         Role::HealthOfficer,
-        &[Action::FacilityRead, Action::PersonRead, Action::HealthRead],
+        &[
+            Action::FacilityRead,
+            Action::PersonRead,
+            Action::HealthRead,
+            Action::HealthWrite,
+        ],
     ),
     (
         Role::Inspector,
@@ -353,7 +360,10 @@ mod tests {
             ],
         ),
         (IntelligenceAnalyst, &[FacilityRead, PersonRead]),
-        (HealthOfficer, &[FacilityRead, PersonRead, HealthRead]),
+        (
+            HealthOfficer,
+            &[FacilityRead, PersonRead, HealthRead, HealthWrite],
+        ),
         (
             Inspector,
             &[

@@ -98,6 +98,8 @@ pub struct CorrectionRow {
     pub id: i64,
     /// Whose.
     pub person_id: i64,
+    /// The episode whose admission record was corrected (none: the identity).
+    pub episode_id: Option<i64>,
     /// Which field.
     pub field: String,
     /// The value before, JSON.
@@ -247,19 +249,21 @@ impl Store {
         let mut r = self.reader().await?;
         r.conn()?
             .fetch(
-                "SELECT id, person_id, field, old_value, new_value, reason, corrected_at, \
-                 corrected_by FROM person_corrections WHERE person_id = $1 ORDER BY id",
+                "SELECT id, person_id, episode_id, field, old_value, new_value, reason, \
+                 corrected_at, corrected_by FROM person_corrections WHERE person_id = $1 \
+                 ORDER BY id",
                 &[person_id.into()],
                 |r| {
                     Ok(CorrectionRow {
                         id: r.int(0)?,
                         person_id: r.int(1)?,
-                        field: r.text(2)?,
-                        old_value: r.text(3)?,
-                        new_value: r.text(4)?,
-                        reason: r.text(5)?,
-                        corrected_at: r.text(6)?,
-                        corrected_by: r.text(7)?,
+                        episode_id: r.opt_int(2)?,
+                        field: r.text(3)?,
+                        old_value: r.text(4)?,
+                        new_value: r.text(5)?,
+                        reason: r.text(6)?,
+                        corrected_at: r.text(7)?,
+                        corrected_by: r.text(8)?,
                     })
                 },
             )
@@ -473,6 +477,21 @@ impl WriteTx {
         Ok(())
     }
 
+    /// Rewrites an episode's admission record (after a correction).
+    pub async fn set_episode_record(
+        &mut self,
+        episode_id: i64,
+        record: &str,
+    ) -> Result<(), StoreError> {
+        self.conn()
+            .execute(
+                "UPDATE custody_episodes SET record = $2 WHERE id = $1",
+                &[episode_id.into(), record.into()],
+            )
+            .await?;
+        Ok(())
+    }
+
     /// Closes an episode.
     pub async fn close_episode(
         &mut self,
@@ -514,11 +533,12 @@ impl WriteTx {
         first_id(
             self.conn()
                 .fetch(
-                    "INSERT INTO person_corrections (person_id, field, old_value, new_value, \
-                     reason, corrected_at, corrected_by) VALUES ($1, $2, $3, $4, $5, $6, $7) \
-                     RETURNING id",
+                    "INSERT INTO person_corrections (person_id, episode_id, field, old_value, \
+                     new_value, reason, corrected_at, corrected_by) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
                     &[
                         c.person_id.into(),
+                        c.episode_id.into(),
                         (&c.field).into(),
                         (&c.old_value).into(),
                         (&c.new_value).into(),

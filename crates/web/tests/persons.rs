@@ -615,6 +615,50 @@ both_backends! {
         assert_eq!(found.body["items"][0]["score"], json!(6), "both words exact");
         let old = api.get("/api/v1/persons?q=bravo").await;
         assert_eq!(old.body["items"][0]["score"], json!(2), "the old surname is one typo away now");
+
+        // A part of the admission record, corrected the same way.
+        let episode = r.body["episodes"][0]["id"].as_i64().expect("episode");
+        let journal = store.journal_len().await.expect("journal");
+        for (what, body, status, field, code) in [
+            ("unknown episode", json!({"episode_id": 999_999, "field": "injuries", "value": {}, "reason": "r"}), 404, "", ""),
+            ("unknown part", json!({"episode_id": episode, "field": "nickname", "value": 1, "reason": "r"}), 422, "field", "unknown_field"),
+            ("bad value", json!({"episode_id": episode, "field": "injuries", "value": {"visible": ["a\u{7}"], "complaints": []}, "reason": "r"}), 422, "injuries.visible[0]", "control_characters"),
+            ("health without health access", json!({"episode_id": episode, "field": "health_screening", "value": {"status": "done"}, "reason": "r"}), 403, "", ""),
+        ] {
+            let r = api.post(&path, &body).await;
+            assert_status(&r, status, what);
+            if !field.is_empty() {
+                assert!(field_errors(&r).contains(&(field.into(), code.into())), "{what}: {:?}", field_errors(&r));
+            }
+        }
+        assert_eq!(store.journal_len().await.expect("journal"), journal);
+        let fix = json!({
+            "episode_id": episode,
+            "field": "injuries",
+            "value": {"visible": ["Hematoma en el pómulo izquierdo"], "complaints": ["Golpes durante el traslado"], "reported_to": "Fiscalía de turno"},
+            "reason": "Omitido en el ingreso; constatado por el médico"
+        });
+        let r = api.post(&path, &fix).await;
+        assert_status(&r, 201, "record correction");
+        assert_eq!(r.body["episodes"][0]["record"]["injuries"]["visible"][0], "Hematoma en el pómulo izquierdo");
+        let c = &r.body["corrections"][1];
+        assert_eq!(c["episode_id"], json!(episode));
+        assert_eq!(c["old_value"], json!({"visible": [], "complaints": [], "reported_to": null}));
+        assert_eq!(events_of(store, id).await, ["person.admitted", "person.corrected", "person.corrected"]);
+
+        // Health screening: health staff correct it; others do not see the notes.
+        let nurse = common::token_for(store, "nurse", vec![Grant::national(Role::HealthOfficer)]).await;
+        let screening = json!({
+            "episode_id": episode, "field": "health_screening",
+            "value": {"status": "done", "notes": "Tuberculosis descartada"}, "reason": "Examen completado"
+        });
+        let r = api.as_user(&nurse).post(&path, &screening).await;
+        assert_status(&r, 201, "health officer");
+        assert_eq!(r.body["corrections"][2]["new_value"]["notes"], "Tuberculosis descartada");
+        let file = api.get(&format!("/api/v1/persons/{id}")).await;
+        assert_eq!(file.body["episodes"][0]["record"]["health_screening"]["status"], "done");
+        assert_eq!(file.body["episodes"][0]["record"]["health_screening"]["notes"], Value::Null);
+        assert_eq!(file.body["corrections"][2]["new_value"], json!({"status": "done"}), "no notes without health access");
     }
 
     // Search: accents, case, one typo, aliases, numbers; ranked, paginated, scoped.

@@ -1,11 +1,12 @@
-//! Corrections: a wrong name, date of birth or document is never edited in place. A
-//! correction is a new event that supersedes the old value, with its reason; the file
-//! keeps the history.
+//! Corrections: a wrong name, date of birth or document, or a wrong entry of an admission
+//! record, is never edited in place. A correction is a new event that supersedes the old
+//! value, with its reason; the file keeps the history.
 
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
 use custodia_domain::access::Action;
+use custodia_domain::admission::AdmissionRecord;
 use custodia_domain::person::Identity;
 use custodia_domain::text;
 use custodia_domain::time::{canonical, date_in};
@@ -19,11 +20,16 @@ use super::{PERSON_CORRECTED, event, json, parse, store_identity};
 use crate::error::AppError;
 use crate::principal::Principal;
 
-/// A correction of one identity field.
+/// A correction of one identity field, or of one part of an episode's admission record.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Correction {
-    /// The identity field, e.g. `first_surname`, `date_of_birth`, `document`.
+    /// The custody episode whose admission record is corrected; absent for the identity.
+    #[serde(default)]
+    pub episode_id: Option<i64>,
+    /// The identity field (e.g. `first_surname`, `date_of_birth`, `document`) or, with
+    /// `episode_id`, the admission record's part (e.g. `injuries`, `property`, `family`,
+    /// `emergency_contact`, `health_screening`).
     pub field: String,
     /// Its corrected value, in the same form as at admission (null to clear an optional field).
     pub value: serde_json::Value,
@@ -33,6 +39,8 @@ pub struct Correction {
 
 #[derive(Serialize)]
 struct Corrected<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    episode_id: Option<i64>,
     field: &'a str,
     old_value: &'a serde_json::Value,
     new_value: &'a serde_json::Value,
@@ -43,22 +51,22 @@ fn invalid(field: &str, code: &str, message: impl Into<String>) -> AppError {
     AppError::Invalid(Invalid(vec![FieldError::new(field, code, message)]))
 }
 
-/// The identity with `field` set to `value`, validated as a whole.
-fn corrected(
-    identity: &Identity,
+/// `current` with `field` set to `value` (a field it has), and the old value.
+fn replaced<T: Serialize + serde::de::DeserializeOwned>(
+    current: &T,
+    what: &str,
     c: &Correction,
-    today: jiff::civil::Date,
-) -> Result<(Identity, serde_json::Value), AppError> {
-    let mut as_json = serde_json::to_value(identity)
+) -> Result<(T, serde_json::Value), AppError> {
+    let mut as_json = serde_json::to_value(current)
         .map_err(|e| custodia_store::StoreError::Corrupt(e.to_string()))?;
     let fields = as_json
         .as_object_mut()
-        .ok_or_else(|| custodia_store::StoreError::Corrupt("identity is not an object".into()))?;
+        .ok_or_else(|| custodia_store::StoreError::Corrupt(format!("{what} is not an object")))?;
     let Some(old) = fields.get(&c.field).cloned() else {
         return Err(invalid(
             "field",
             "unknown_field",
-            format!("{} is not an identity field", c.field),
+            format!("{} is not a field of the {what}", c.field),
         ));
     };
     if old == c.value {
@@ -69,13 +77,24 @@ fn corrected(
         ));
     }
     fields.insert(c.field.clone(), c.value.clone());
-    let new: Identity = serde_json::from_value(as_json)
+    let new: T = serde_json::from_value(as_json)
         .map_err(|e| invalid("value", "bad_value", format!("{}: {e}", c.field)))?;
+    Ok((new, old))
+}
+
+/// The identity with `field` set to `value`, validated as a whole.
+fn corrected(
+    identity: &Identity,
+    c: &Correction,
+    today: jiff::civil::Date,
+) -> Result<(Identity, serde_json::Value), AppError> {
+    let (new, old) = replaced(identity, "identity", c)?;
     new.validate("value", today)?;
     Ok((new, old))
 }
 
-/// Corrects one field of a person's identity, with a reason.
+/// Corrects one field of a person's identity, or one part of an episode's admission
+/// record, with a reason.
 pub async fn correct(
     store: &Store,
     who: &Principal,
@@ -86,7 +105,13 @@ pub async fn correct(
         .person(person_id)
         .await?
         .ok_or_else(|| AppError::not_found("person", person_id))?;
-    who.require_in(Action::PersonCorrect, &row.facility, "person", person_id)?;
+    // Health information is health staff's to correct, and only theirs.
+    let action = if correction.episode_id.is_some() && correction.field == HEALTH_SCREENING {
+        Action::HealthWrite
+    } else {
+        Action::PersonCorrect
+    };
+    who.require_in(action, &row.facility, "person", person_id)?;
     let mut c = Collector::default();
     text::required(&mut c, "reason", &correction.reason, 2000);
     c.finish()?;
@@ -105,13 +130,35 @@ pub async fn correct(
                     .person(person_id)
                     .await?
                     .ok_or_else(|| AppError::not_found("person", person_id))?;
-                let identity: Identity = parse("persons.identity", &row.identity)?;
-                let (new, old) = corrected(&identity, &correction, today)?;
                 let stamp = canonical(now);
-                store_identity(tx, Some(person_id), &new, &row.facility, &stamp).await?;
+                let old = match correction.episode_id {
+                    None => {
+                        let identity: Identity = parse("persons.identity", &row.identity)?;
+                        let (new, old) = corrected(&identity, &correction, today)?;
+                        store_identity(tx, Some(person_id), &new, &row.facility, &stamp).await?;
+                        old
+                    }
+                    Some(episode_id) => {
+                        let episode = tx
+                            .episodes_of(person_id)
+                            .await?
+                            .into_iter()
+                            .find(|e| e.id == episode_id)
+                            .ok_or_else(|| AppError::not_found("episode", episode_id))?;
+                        let record: AdmissionRecord =
+                            parse("custody_episodes.record", &episode.record)?;
+                        let (new, old) = replaced(&record, "admission record", &correction)?;
+                        let admitted = custodia_domain::time::parse(&episode.admitted_at)
+                            .map_err(|e| custodia_store::StoreError::Corrupt(e.to_string()))?;
+                        new.validate(admitted)?;
+                        tx.set_episode_record(episode_id, &json(&new)).await?;
+                        old
+                    }
+                };
                 tx.insert_correction(&CorrectionRow {
                     id: 0,
                     person_id,
+                    episode_id: correction.episode_id,
                     field: correction.field.clone(),
                     old_value: json(&old),
                     new_value: json(&correction.value),
@@ -126,6 +173,7 @@ pub async fn correct(
                     &row.facility,
                     person_id,
                     &Corrected {
+                        episode_id: correction.episode_id,
                         field: &correction.field,
                         old_value: &old,
                         new_value: &correction.value,
@@ -139,6 +187,9 @@ pub async fn correct(
         .await?;
     file_unlogged(store, who, person_id).await
 }
+
+/// The part of an admission record that holds health information.
+pub(crate) const HEALTH_SCREENING: &str = "health_screening";
 
 #[cfg(test)]
 mod tests {
@@ -155,6 +206,7 @@ mod tests {
 
     fn fix(field: &str, value: serde_json::Value) -> Result<Identity, AppError> {
         let c = Correction {
+            episode_id: None,
             field: field.into(),
             value,
             reason: "r".into(),

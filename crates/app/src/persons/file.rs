@@ -56,9 +56,11 @@ pub struct EpisodeView {
     pub release: Option<Release>,
 }
 
-/// A correction of the identity.
+/// A correction of the identity or of an admission record.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct CorrectionView {
+    /// The episode whose admission record was corrected; null for the identity.
+    pub episode_id: Option<i64>,
     /// Which field.
     pub field: String,
     /// The value before.
@@ -186,10 +188,22 @@ pub(crate) async fn file_unlogged(
         .await?
         .into_iter()
         .map(|c| {
+            let mut old_value: serde_json::Value =
+                parse("person_corrections.old_value", &c.old_value)?;
+            let mut new_value: serde_json::Value =
+                parse("person_corrections.new_value", &c.new_value)?;
+            if c.episode_id.is_some() && c.field == super::correct::HEALTH_SCREENING && !health {
+                for v in [&mut old_value, &mut new_value] {
+                    if let Some(fields) = v.as_object_mut() {
+                        fields.remove("notes");
+                    }
+                }
+            }
             Ok(CorrectionView {
+                episode_id: c.episode_id,
                 field: c.field,
-                old_value: parse("person_corrections.old_value", &c.old_value)?,
-                new_value: parse("person_corrections.new_value", &c.new_value)?,
+                old_value,
+                new_value,
                 reason: c.reason,
                 corrected_at: c.corrected_at,
                 corrected_by: c.corrected_by,

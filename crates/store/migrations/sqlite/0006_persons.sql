@@ -49,6 +49,7 @@ CREATE INDEX legal_documents_by_episode ON legal_documents (episode_id);
 CREATE TABLE person_corrections (
     id           INTEGER PRIMARY KEY AUTOINCREMENT,
     person_id    INTEGER NOT NULL REFERENCES persons (id),
+    episode_id   INTEGER REFERENCES custody_episodes (id),
     field        TEXT   NOT NULL,
     old_value    TEXT   NOT NULL,
     new_value    TEXT   NOT NULL,
