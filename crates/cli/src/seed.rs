@@ -152,6 +152,7 @@ pub async fn demo_persons(store: &Store, count: u64) -> anyhow::Result<()> {
             suspended_from: None,
             suspended_to: None,
             basis: None,
+            note: None,
         };
         let request = AdmissionRequest {
             person: Some(person),

@@ -113,6 +113,10 @@ pub struct LegalDocument {
     /// Suspensions: the legal basis.
     #[serde(default)]
     pub basis: Option<String>,
+    /// Why it is filed, when it corrects or supersedes an earlier document of the case
+    /// (the earlier one stays in the file).
+    #[serde(default)]
+    pub note: Option<String>,
 }
 
 fn missing(c: &mut Collector, field: &str, present: bool, kind: LegalDocumentKind) {
@@ -293,6 +297,9 @@ impl LegalDocument {
         if let Some(b) = &self.basis {
             text::required(&mut c, &f("basis"), b, crate::person::MAX_TEXT);
         }
+        if let Some(n) = &self.note {
+            text::required(&mut c, &f("note"), n, crate::person::MAX_TEXT);
+        }
         c.finish()
     }
 
@@ -462,6 +469,7 @@ mod tests {
             suspended_from: None,
             suspended_to: None,
             basis: None,
+            note: None,
         }
     }
 

@@ -450,7 +450,7 @@ both_backends! {
         // Sentenced in the first case: two years from the day its order was carried out.
         let r = api
             .post(&path, &doc(json!({"kind": "sentence", "case_number": "09286-2026-01234", "issued_on": "2026-11-20",
-                "sentence": {"years": 2, "months": 0, "days": 0}})))
+                "sentence": {"years": 2, "months": 0, "days": 0}, "note": "Sentencia condenatoria ejecutoriada"})))
             .await;
         assert_status(&r, 201, "sentence");
         let state = &r.body["episodes"][0]["legal_state"];
@@ -460,6 +460,7 @@ both_backends! {
         assert_eq!(state["cases"][1]["status"], "pretrial");
         assert_eq!(state["pretrial_expiry"], "2027-05-12");
         assert_eq!(r.body["episodes"][0]["documents"].as_array().map(Vec::len), Some(4));
+        assert_eq!(r.body["episodes"][0]["documents"][3]["document"]["note"], "Sentencia condenatoria ejecutoriada");
         assert_eq!(
             events_of(store, id).await,
             ["person.admitted", "person.legal_document_recorded", "person.legal_document_recorded", "person.legal_document_recorded"]
