@@ -134,6 +134,14 @@ both_backends! {
         assert_eq!(read.actor, "user:admin");
         assert!(read.payload.contains("revisión de ingreso"), "{}", read.payload);
 
+        let journal = store.journal_len().await.expect("journal");
+        let long = "x".repeat(501);
+        let r = api.get(&format!("/api/v1/persons/{id}?reason={long}")).await;
+        assert_problem(&r, 422, "invalid_input", "a reason too long");
+        let r = api.get(&format!("/api/v1/persons/{id}?reason=a%07b")).await;
+        assert_problem(&r, 422, "invalid_input", "a control character in the reason");
+        assert_eq!(store.journal_len().await.expect("journal"), journal, "refused reads are not journaled");
+
         let missing = api.get("/api/v1/persons/999999").await;
         assert_problem(&missing, 404, "not_found", "unknown person");
     }

@@ -107,6 +107,11 @@ pub async fn file(
     id: i64,
     reason: Option<&str>,
 ) -> Result<PersonFile, AppError> {
+    if let Some(r) = reason {
+        let mut c = custodia_domain::validation::Collector::default();
+        custodia_domain::text::required(&mut c, "reason", r, 500);
+        c.finish()?;
+    }
     let found = file_unlogged(store, who, id).await?;
     access_audit::record(
         store,

@@ -95,6 +95,7 @@ pub struct ReadQuery {
     responses(
         (status = 200, description = "The file", body = PersonFile),
         (status = 404, description = "No such person", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Bad reason (over 500 characters, control characters)", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn get(
     State(s): State<AppState>,
@@ -102,12 +103,8 @@ pub async fn get(
     ApiPath(id): ApiPath<i64>,
     ApiQuery(q): ApiQuery<ReadQuery>,
 ) -> Result<Json<PersonFile>, ApiError> {
-    let reason = q
-        .reason
-        .as_deref()
-        .map(|r| r.chars().take(500).collect::<String>());
     Ok(Json(
-        persons::file(&s.store, &who, id, reason.as_deref()).await?,
+        persons::file(&s.store, &who, id, q.reason.as_deref()).await?,
     ))
 }
 
