@@ -35,16 +35,7 @@ pub fn check(text: &str) -> Result<(), CedulaError> {
     if digits[2] >= 6 {
         return Err(CedulaError::NotAPerson);
     }
-    let sum: u32 = digits[..9]
-        .iter()
-        .enumerate()
-        .map(|(i, d)| {
-            let p = d * if i % 2 == 0 { 2 } else { 1 };
-            if p > 9 { p - 9 } else { p }
-        })
-        .sum();
-    let expected = (10 - sum % 10) % 10;
-    if expected == digits[9] {
+    if check_digit(&digits[..9]) == digits[9] {
         Ok(())
     } else {
         Err(CedulaError::CheckDigit)
@@ -54,18 +45,24 @@ pub fn check(text: &str) -> Result<(), CedulaError> {
 /// A valid cédula made from its first nine digits by appending the check digit (for
 /// generated people in demos and tests). `None` unless given nine digits.
 pub fn with_check_digit(nine: &str) -> Option<String> {
-    if nine.len() != 9 || !nine.bytes().all(|b| b.is_ascii_digit()) {
-        return None;
-    }
+    let digits: Vec<u32> = nine
+        .chars()
+        .map(|c| c.to_digit(10))
+        .collect::<Option<_>>()?;
+    (digits.len() == 9).then(|| format!("{nine}{}", check_digit(&digits)))
+}
+
+/// The check digit of the first nine digits (modulo 10, coefficients 2·1·2·1·2·1·2·1·2).
+fn check_digit(nine: &[u32]) -> u32 {
     let sum: u32 = nine
-        .bytes()
+        .iter()
         .enumerate()
-        .map(|(i, b)| {
-            let p = u32::from(b - b'0') * if i % 2 == 0 { 2 } else { 1 };
+        .map(|(i, d)| {
+            let p = d * if i % 2 == 0 { 2 } else { 1 };
             if p > 9 { p - 9 } else { p }
         })
         .sum();
-    Some(format!("{nine}{}", (10 - sum % 10) % 10))
+    (10 - sum % 10) % 10
 }
 
 #[cfg(test)]

@@ -174,14 +174,6 @@ impl Identity {
             .filter(|k| !k.is_empty())
     }
 
-    /// Whether `other` is the same person as far as records can tell: the same document,
-    /// or the same names (accents, case and spacing aside) and date of birth.
-    pub fn same_person(&self, other: &Identity) -> bool {
-        let document = self.document_key();
-        (document.is_some() && document == other.document_key())
-            || (self.name_key() == other.name_key() && self.date_of_birth == other.date_of_birth)
-    }
-
     /// Names folded for comparison: `given|first|second`.
     pub fn name_key(&self) -> String {
         format!(
@@ -319,24 +311,6 @@ mod tests {
             codes(p.validate("person", today)),
             [("person.first_surname".into(), "too_long".into())]
         );
-    }
-
-    #[test]
-    fn the_same_person_by_document_or_by_names_and_birth() {
-        let stored = sample();
-        let mut typed = sample();
-        typed.given_names = "JUAN  CARLOS".into();
-        typed.first_surname = "Martinez".into();
-        typed.document = None;
-        assert!(stored.same_person(&typed), "names and birth date");
-        typed.date_of_birth = date(1990, 5, 2);
-        assert!(!stored.same_person(&typed), "another birth date");
-        typed.document = sample().document;
-        assert!(stored.same_person(&typed), "the same cédula");
-        let mut stranger = sample();
-        stranger.document = None;
-        stranger.given_names = "Pedro".into();
-        assert!(!stored.same_person(&stranger));
     }
 
     #[test]

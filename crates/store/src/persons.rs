@@ -2,7 +2,7 @@
 //! identity corrections. Structured parts the app decides on (identity, the admission
 //! record, documents) are kept as JSON text and parsed by the app.
 
-use crate::conn::{Cells, Conn};
+use crate::conn::{Cells, Conn, Val};
 use crate::db::Store;
 use crate::error::StoreError;
 use crate::write::WriteTx;
@@ -216,6 +216,22 @@ async fn documents(
     .await
 }
 
+/// `first`, then an identity's columns in table order (identity, name_key, full_name,
+/// sort_key, date_of_birth, document_key), then `rest`.
+fn keyed<'a>(first: Val<'a>, k: &PersonKeys<'a>, rest: &[Val<'a>]) -> Vec<Val<'a>> {
+    let mut params = vec![
+        first,
+        k.identity.into(),
+        k.name_key.into(),
+        k.full_name.into(),
+        k.sort_key.into(),
+        k.date_of_birth.into(),
+        k.document_key.into(),
+    ];
+    params.extend_from_slice(rest);
+    params
+}
+
 fn first_id(ids: Vec<i64>) -> Result<i64, StoreError> {
     ids.first()
         .copied()
@@ -278,26 +294,42 @@ impl Store {
         until: &str,
     ) -> Result<Vec<DeadlineRow>, StoreError> {
         let mut r = self.reader().await?;
-        r.conn()?
-            .fetch(
+        let mut conn = r.conn()?;
+        // Separate texts, so that each can use its partial indexes (a parameter that may
+        // be empty would hide them from PostgreSQL's generic plans).
+        if facility.is_empty() {
+            conn.fetch(
                 "SELECT p.id, p.registry_number, p.full_name, e.facility, e.pretrial_expiry, \
                  e.release_date FROM custody_episodes e JOIN persons p ON p.id = e.person_id \
-                 WHERE e.released_at IS NULL AND ($1 = '' OR e.facility = $1) \
-                 AND (e.pretrial_expiry <= $2 OR e.release_date <= $2) ORDER BY p.id",
-                &[facility.into(), until.into()],
-                |r| {
-                    Ok(DeadlineRow {
-                        person_id: r.int(0)?,
-                        registry_number: r.text(1)?,
-                        full_name: r.text(2)?,
-                        facility: r.text(3)?,
-                        pretrial_expiry: r.opt_text(4)?,
-                        release_date: r.opt_text(5)?,
-                    })
-                },
+                 WHERE e.released_at IS NULL \
+                 AND (e.pretrial_expiry <= $1 OR e.release_date <= $1) ORDER BY p.id",
+                &[until.into()],
+                deadline,
             )
             .await
+        } else {
+            conn.fetch(
+                "SELECT p.id, p.registry_number, p.full_name, e.facility, e.pretrial_expiry, \
+                 e.release_date FROM custody_episodes e JOIN persons p ON p.id = e.person_id \
+                 WHERE e.released_at IS NULL AND e.facility = $1 \
+                 AND (e.pretrial_expiry <= $2 OR e.release_date <= $2) ORDER BY p.id",
+                &[facility.into(), until.into()],
+                deadline,
+            )
+            .await
+        }
     }
+}
+
+fn deadline(r: &dyn Cells) -> Result<DeadlineRow, StoreError> {
+    Ok(DeadlineRow {
+        person_id: r.int(0)?,
+        registry_number: r.text(1)?,
+        full_name: r.text(2)?,
+        facility: r.text(3)?,
+        pretrial_expiry: r.opt_text(4)?,
+        release_date: r.opt_text(5)?,
+    })
 }
 
 impl WriteTx {
@@ -341,17 +373,11 @@ impl WriteTx {
                     "INSERT INTO persons (registry_number, identity, name_key, full_name, \
                      sort_key, date_of_birth, document_key, facility, in_custody, created_at, \
                      updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 1, $9, $9) RETURNING id",
-                    &[
+                    &keyed(
                         placeholder.as_str().into(),
-                        keys.identity.into(),
-                        keys.name_key.into(),
-                        keys.full_name.into(),
-                        keys.sort_key.into(),
-                        keys.date_of_birth.into(),
-                        keys.document_key.into(),
-                        facility.into(),
-                        now.into(),
-                    ],
+                        keys,
+                        &[facility.into(), now.into()],
+                    ),
                     |c| c.int(0),
                 )
                 .await?,
@@ -377,16 +403,7 @@ impl WriteTx {
             .execute(
                 "UPDATE persons SET identity = $2, name_key = $3, full_name = $4, sort_key = $5, \
                  date_of_birth = $6, document_key = $7, updated_at = $8 WHERE id = $1",
-                &[
-                    id.into(),
-                    keys.identity.into(),
-                    keys.name_key.into(),
-                    keys.full_name.into(),
-                    keys.sort_key.into(),
-                    keys.date_of_birth.into(),
-                    keys.document_key.into(),
-                    now.into(),
-                ],
+                &keyed(id.into(), keys, &[now.into()]),
             )
             .await?;
         Ok(())

@@ -9,6 +9,7 @@ use custodia_domain::access::Action;
 use custodia_domain::admission::{AdmissionRequest, sex_fits};
 use custodia_domain::age::{check_admission, group_on};
 use custodia_domain::custody::{LegalDocument, legal_state};
+use custodia_domain::duplicates::{self, Reason};
 use custodia_domain::person::Identity;
 use custodia_domain::time::{canonical, date_in};
 use custodia_domain::{Facility, Invalid, Refused};
@@ -31,8 +32,8 @@ pub struct Candidate {
     pub full_name: String,
     /// Date of birth.
     pub date_of_birth: String,
-    /// `same_document` or `same_name_and_birth`.
-    pub reason: String,
+    /// Why they may be the same person.
+    pub reason: Reason,
     /// Whether they are in custody now.
     pub in_custody: bool,
     /// The facility holding them, or that last held them.
@@ -63,28 +64,28 @@ fn invalid(field: &str, code: &str, message: impl Into<String>) -> AppError {
     )]))
 }
 
+/// The registered persons the domain rule says may be `identity`, of those the store
+/// preselected by document key or by names key and birth date.
 fn candidates(identity: &Identity, rows: Vec<PersonRow>) -> Result<Vec<Candidate>, AppError> {
-    let doc = identity.document_key();
-    rows.into_iter()
+    let stored = rows
+        .into_iter()
         .map(|row| {
-            let stored: Identity = parse("persons.identity", &row.identity)?;
-            let same_document = doc.is_some() && stored.document_key() == doc;
-            Ok(Candidate {
-                person_id: row.id,
-                registry_number: row.registry_number,
-                full_name: row.full_name,
-                date_of_birth: stored.date_of_birth.to_string(),
-                reason: if same_document {
-                    "same_document"
-                } else {
-                    "same_name_and_birth"
-                }
-                .to_owned(),
-                in_custody: row.in_custody,
-                facility: row.facility,
-            })
+            let p: Identity = parse("persons.identity", &row.identity)?;
+            Ok(((row, p.date_of_birth.to_string()), p))
         })
-        .collect()
+        .collect::<Result<Vec<_>, AppError>>()?;
+    Ok(duplicates::candidates(identity, &stored)
+        .into_iter()
+        .map(|((row, born), reason)| Candidate {
+            person_id: row.id,
+            registry_number: row.registry_number.clone(),
+            full_name: row.full_name.clone(),
+            date_of_birth: born.clone(),
+            reason,
+            in_custody: row.in_custody,
+            facility: row.facility.clone(),
+        })
+        .collect())
 }
 
 /// Checks where the person goes: the facility's age group and sex, and the location.
@@ -95,9 +96,12 @@ async fn check_place(
     request: &AdmissionRequest,
 ) -> Result<(), AppError> {
     let admitted_on = date_in(request.admitted_at, &facility.timezone);
-    let all = tx.facilities().await?;
-    if let Err(wrong) = check_admission(facility, identity.date_of_birth, admitted_on, &all) {
-        return Err(invalid("facility", "wrong_age_group", wrong.to_string()));
+    // Every facility is read only to suggest where a person of the other age group goes.
+    if group_on(identity.date_of_birth, admitted_on) != facility.holds_age {
+        let all = tx.facilities().await?;
+        if let Err(wrong) = check_admission(facility, identity.date_of_birth, admitted_on, &all) {
+            return Err(invalid("facility", "wrong_age_group", wrong.to_string()));
+        }
     }
     if !sex_fits(identity.sex, facility.holds_sex) {
         return Err(invalid(
@@ -199,7 +203,7 @@ pub async fn admit(
                         match given {
                             // Knowing who stands there is what allows linking to a
                             // person out of the caller's sight.
-                            Some(given) if !stored.same_person(given) => {
+                            Some(given) if duplicates::reason(given, &stored).is_none() => {
                                 return Err(invalid(
                                     "person",
                                     "identity_mismatch",
@@ -229,10 +233,11 @@ pub async fn admit(
                             &identity.date_of_birth.to_string(),
                         )
                         .await?;
-                    if !rows.is_empty() && !request.confirm_new_person {
-                        return Err(AppError::PossibleDuplicates(candidates(&identity, rows)?));
+                    let found = candidates(&identity, rows)?;
+                    if !found.is_empty() && !request.confirm_new_person {
+                        return Err(AppError::PossibleDuplicates(found));
                     }
-                    confirmed_despite = rows.iter().map(|r| r.id).collect();
+                    confirmed_despite = found.iter().map(|c| c.person_id).collect();
                 }
                 let (person_id, registry) =
                     store_identity(tx, existing, &identity, &facility.code, &stamp).await?;

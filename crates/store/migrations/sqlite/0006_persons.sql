@@ -34,8 +34,9 @@ CREATE TABLE custody_episodes (
 );
 CREATE INDEX episodes_by_person ON custody_episodes (person_id);
 CREATE UNIQUE INDEX one_open_episode ON custody_episodes (person_id) WHERE released_at IS NULL;
-CREATE INDEX open_by_pretrial_expiry ON custody_episodes (facility, pretrial_expiry) WHERE released_at IS NULL;
-CREATE INDEX open_by_release_date ON custody_episodes (facility, release_date) WHERE released_at IS NULL;
+-- Deadlines: the range up to a day is small (what is due soon, and what is overdue).
+CREATE INDEX open_by_pretrial_expiry ON custody_episodes (pretrial_expiry, facility) WHERE released_at IS NULL;
+CREATE INDEX open_by_release_date ON custody_episodes (release_date, facility) WHERE released_at IS NULL;
 
 CREATE TABLE legal_documents (
     id          INTEGER PRIMARY KEY AUTOINCREMENT,
