@@ -109,8 +109,9 @@ async fn run(command: Command) -> anyhow::Result<std::process::ExitCode> {
         }
         Command::Seed(args) => {
             let store = commands::open(&args.db).await?;
-            seed::load(&store, args.demo_admin).await?;
-            seed::demo_persons(&store, 300).await?;
+            if seed::load(&store, args.demo_admin).await? {
+                seed::demo_persons(&store, 300).await?;
+            }
             Ok(std::process::ExitCode::SUCCESS)
         }
         Command::Facilities(c) => commands::facilities::run(c).await,

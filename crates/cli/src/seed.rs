@@ -1,5 +1,6 @@
 //! The reference facilities of the Ecuador 2023 scenario (public facility names and
-//! rounded public capacities; no persons), embedded in the binary.
+//! rounded public capacities), embedded in the binary, and generated demo persons for a
+//! freshly seeded database.
 
 use anyhow::bail;
 use custodia_app::{AppError, Principal};
@@ -32,11 +33,12 @@ async fn demo_administrator(store: &Store, seeder: &Principal) -> anyhow::Result
 }
 
 /// Imports the reference facilities, unless the database already has facilities; with
-/// `demo_admin`, also a demo administrator on a database without users.
-pub async fn load(store: &Store, demo_admin: bool) -> anyhow::Result<()> {
+/// `demo_admin`, also a demo administrator on a database without users. Returns whether
+/// it seeded (false: the database already had facilities).
+pub async fn load(store: &Store, demo_admin: bool) -> anyhow::Result<bool> {
     if !store.facilities().await?.is_empty() {
         println!("seed skipped: the database already has facilities");
-        return Ok(());
+        return Ok(false);
     }
     let files = [
         ("seed/facilities.csv".to_owned(), FACILITIES.to_owned()),
@@ -52,7 +54,7 @@ pub async fn load(store: &Store, demo_admin: bool) -> anyhow::Result<()> {
             if demo_admin {
                 demo_administrator(store, &seeder).await?;
             }
-            Ok(())
+            Ok(true)
         }
         Err(AppError::ImportRejected(rows)) => {
             bail!(
@@ -69,8 +71,9 @@ pub async fn load(store: &Store, demo_admin: bool) -> anyhow::Result<()> {
 
 /// Generated persons (never real ones) admitted through the real admission use case, so
 /// that a demo has a registry to search and legal deadlines to watch: some pretrial
-/// detainees past their limit, some due soon, some sentenced. Skipped when the registry
-/// has persons.
+/// detainees past their limit, some due soon, some sentenced. Callers run it only right
+/// after [`load`] seeded a fresh database, never on a registry of real facilities; it is
+/// also skipped when the registry has persons.
 pub async fn demo_persons(store: &Store, count: u64) -> anyhow::Result<()> {
     use custodia_domain::admission::*;
     use custodia_domain::custody::{LegalDocument, LegalDocumentKind, Offence};

@@ -40,18 +40,18 @@ pub struct Ranked {
     pub days_left: i64,
 }
 
-/// The deadlines overdue on `today` or due within `within_days`, overdue first (longest
-/// overdue first), then soonest. A limit falling today is due, not yet overdue: the
-/// person may be held until the end of that day.
+/// The deadlines overdue on their `today` (the civil date where each person is held) or
+/// due within `within_days`, overdue first (longest overdue first), then soonest. A limit
+/// falling today is due, not yet overdue: the person may be held until the end of that day.
 pub fn rank(
     deadlines: impl IntoIterator<Item = Deadline>,
-    today: Date,
+    today: impl Fn(&Deadline) -> Date,
     within_days: i64,
 ) -> Vec<Ranked> {
     let mut ranked: Vec<Ranked> = deadlines
         .into_iter()
         .filter_map(|d| {
-            let days_left = i64::from((d.due - today).get_days());
+            let days_left = i64::from((d.due - today(&d)).get_days());
             (days_left <= within_days).then_some(Ranked {
                 overdue: days_left < 0,
                 days_left,
@@ -93,7 +93,7 @@ mod tests {
                 d("today", date(2023, 9, 1)),
                 d("overdue-40", date(2023, 7, 23)),
             ],
-            today,
+            |_| today,
             30,
         );
         let order: Vec<(&str, bool, i64)> = ranked
@@ -119,7 +119,7 @@ mod tests {
             let all: Vec<Deadline> = offsets.iter().enumerate()
                 .map(|(i, o)| d(&format!("p{i}"), today.checked_add(jiff::Span::new().days(*o)).unwrap()))
                 .collect();
-            let ranked = rank(all, today, within);
+            let ranked = rank(all, |_| today, within);
             let overdue = offsets.iter().filter(|o| **o < 0).count();
             prop_assert_eq!(ranked.iter().filter(|r| r.overdue).count(), overdue);
             prop_assert!(ranked.iter().take(overdue).all(|r| r.overdue));

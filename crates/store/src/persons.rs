@@ -494,6 +494,22 @@ impl WriteTx {
         Ok(())
     }
 
+    /// Rewrites an episode's Rule 11 categories (after a corrected birth date or sex).
+    pub async fn set_episode_category(
+        &mut self,
+        episode_id: i64,
+        age_group: &str,
+        sex: &str,
+    ) -> Result<(), StoreError> {
+        self.conn()
+            .execute(
+                "UPDATE custody_episodes SET age_group = $2, sex = $3 WHERE id = $1",
+                &[episode_id.into(), age_group.into(), sex.into()],
+            )
+            .await?;
+        Ok(())
+    }
+
     /// Rewrites an episode's admission record (after a correction).
     pub async fn set_episode_record(
         &mut self,

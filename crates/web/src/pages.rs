@@ -195,8 +195,15 @@ pub async fn home(State(s): State<AppState>, headers: HeaderMap) -> Response {
 /// Anyone held past a legal limit in the principal's facilities: the gravest alert, shown
 /// first on the dashboard until resolved (empty when none, or when persons are out of reach).
 async fn overdue_alerts(s: &AppState, who: &custodia_app::Principal) -> String {
-    let Ok(found) = custodia_app::persons::deadlines(&s.store, who, None, 0).await else {
-        return String::new();
+    let found = match custodia_app::persons::deadlines(&s.store, who, None, 0).await {
+        Ok(found) => found,
+        // Persons out of this user's reach: nothing to show.
+        Err(custodia_app::AppError::Forbidden { .. }) => return String::new(),
+        // Never let a failure read as "nobody is held past a limit".
+        Err(e) => {
+            tracing::error!(error = %e, "legal deadlines unavailable for the dashboard");
+            return "<section role=\"alert\" class=\"overdue\"><h2>No se pudieron comprobar los límites legales / Legal limits could not be checked</h2><p>Inténtelo de nuevo; si persiste, avise a soporte.</p></section>".to_owned();
+        }
     };
     let rows: Vec<String> = found
         .items

@@ -208,11 +208,7 @@ both_backends! {
         let journal = store.journal_len().await.expect("journal");
         for (what, body, status, code, field) in &cases {
             let r = api.post("/api/v1/admissions", body).await;
-            if *status == 400 {
-                assert_status(&r, 400, what);
-            } else {
-                assert_problem(&r, *status, code, what);
-            }
+            assert_problem(&r, *status, code, what);
             if let Some((field, code)) = field {
                 assert!(
                     field_errors(&r).contains(&((*field).to_owned(), (*code).to_owned())),
@@ -398,7 +394,8 @@ both_backends! {
         assert_eq!(r.body["id"], json!(second));
         assert_eq!(r.body["facility"], TURI);
 
-        // Releasing twice is refused.
+        // A release dated before the open episode's admission is refused; a second
+        // release of someone already out, too.
         let r = api
             .post(
                 &format!("/api/v1/persons/{second}/release"),
@@ -406,6 +403,20 @@ both_backends! {
             )
             .await;
         assert_problem(&r, 422, "invalid_input", "release before admission");
+        let r = api
+            .post(
+                &format!("/api/v1/persons/{first}/release"),
+                &json!({"released_at": "2026-11-21T12:00:00Z", "reason": "court_order", "authorized_by": "Auto"}),
+            )
+            .await;
+        assert_status(&r, 200, "release after re-admission");
+        let again = api
+            .post(
+                &format!("/api/v1/persons/{first}/release"),
+                &json!({"released_at": "2026-11-22T12:00:00Z", "reason": "court_order", "authorized_by": "Auto"}),
+            )
+            .await;
+        assert_problem(&again, 409, "not_in_custody", "released twice");
     }
 
     // Court documents move the legal status and recompute the dates, as events.
@@ -514,8 +525,14 @@ both_backends! {
         set(&mut soon, &["legal_basis", "carried_out_on"], json!(start.to_string()));
         set(&mut soon["legal_basis"]["offences"][0], &["max_penalty"], json!({"years": 3, "months": 0, "days": 0}));
         let due = admit(&api, &soon).await;
-        // Far away: one year from 2026-11-01.
-        admit(&api, &admission(GUAYAQUIL, "Carlos", "Cevallos", "Mora", &cedula(32))).await;
+        // Far away: pretrial for up to 7 years since a month ago, so a year less a month.
+        let month_ago = today.checked_sub(jiff::Span::new().months(1)).expect("date");
+        let mut far = admission(GUAYAQUIL, "Carlos", "Cevallos", "Mora", &cedula(32));
+        set(&mut far, &["admitted_at"], json!(format!("{month_ago}T17:00:00Z")));
+        set(&mut far, &["arrest", "at"], json!(format!("{month_ago}T12:00:00Z")));
+        set(&mut far, &["legal_basis", "issued_on"], json!(month_ago.to_string()));
+        set(&mut far, &["legal_basis", "carried_out_on"], json!(month_ago.to_string()));
+        admit(&api, &far).await;
         // Elsewhere.
         let mut elsewhere = overdue.clone();
         set(&mut elsewhere, &["facility"], json!(TURI));
@@ -625,6 +642,24 @@ both_backends! {
         let old = api.get("/api/v1/persons?q=bravo").await;
         assert_eq!(old.body["items"][0]["score"], json!(2), "the old surname is one typo away now");
 
+        // A corrected identity still obeys admission's rules.
+        let other = admit(&api, &admission(GUAYAQUIL, "Otro", "Preso", "Distinto", &cedula(41))).await;
+        let journal = store.journal_len().await.expect("journal");
+        for (what, body, status, code, field) in [
+            ("now an adolescent at admission", json!({"field": "date_of_birth", "value": "2010-01-01", "reason": "r"}), 422, "invalid_input", Some("wrong_age_group")),
+            ("now a woman in a men's prison", json!({"field": "sex", "value": "female", "reason": "r"}), 422, "invalid_input", Some("wrong_sex")),
+            ("someone else's cédula", json!({"field": "document", "value": {"kind": "cedula", "number": cedula(41)}, "reason": "r"}), 409, "possible_duplicate", None),
+        ] {
+            let r = api.post(&path, &body).await;
+            assert_problem(&r, status, code, what);
+            if let Some(code) = field {
+                assert!(field_errors(&r).contains(&("value".into(), code.into())), "{what}: {:?}", field_errors(&r));
+            } else {
+                assert_eq!(r.body["candidates"][0]["person_id"], json!(other), "{what}");
+            }
+        }
+        assert_eq!(store.journal_len().await.expect("journal"), journal, "refused corrections change nothing");
+
         // A part of the admission record, corrected the same way.
         let episode = r.body["episodes"][0]["id"].as_i64().expect("episode");
         let journal = store.journal_len().await.expect("journal");
@@ -733,6 +768,17 @@ both_backends! {
         assert_eq!(ids(&r), [turi]);
         let r = api.as_user(&officer).get(&format!("/api/v1/persons/{martinez}")).await;
         assert_problem(&r, 404, "not_found", "a file in another facility");
+        // Someone granted two facilities finds people in both, and only there.
+        let both = common::token_for(
+            store,
+            "regional",
+            vec![Grant::facility(Role::FacilityOfficer, TURI), Grant::facility(Role::FacilityOfficer, GUAYAQUIL)],
+        )
+        .await;
+        let r = api.as_user(&both).get("/api/v1/persons?q=martinez").await;
+        assert_eq!(ids(&r), [turi, martinez]);
+        let r = api.as_user(&both).get("/api/v1/persons?q=cedeno&limit=30").await;
+        assert_eq!(ids(&r).len(), 25);
 
         for (what, query) in [
             ("empty", "q="),

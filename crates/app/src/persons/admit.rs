@@ -12,7 +12,7 @@ use custodia_domain::custody::{LegalDocument, legal_state};
 use custodia_domain::duplicates::{self, Reason};
 use custodia_domain::person::Identity;
 use custodia_domain::time::{canonical, date_in};
-use custodia_domain::{Facility, Invalid, Refused};
+use custodia_domain::{Facility, Invalid, Location, Refused};
 use custodia_store::persons::{EpisodeRow, PersonRow};
 use custodia_store::{Store, WriteTx};
 
@@ -58,7 +58,7 @@ struct Admitted<'a> {
     record: &'a custodia_domain::admission::AdmissionRecord,
 }
 
-fn invalid(field: &str, code: &str, message: impl Into<String>) -> AppError {
+pub(crate) fn invalid(field: &str, code: &str, message: impl Into<String>) -> AppError {
     AppError::Invalid(Invalid(vec![custodia_domain::FieldError::new(
         field, code, message,
     )]))
@@ -66,7 +66,10 @@ fn invalid(field: &str, code: &str, message: impl Into<String>) -> AppError {
 
 /// The registered persons the domain rule says may be `identity`, of those the store
 /// preselected by document key or by names key and birth date.
-fn candidates(identity: &Identity, rows: Vec<PersonRow>) -> Result<Vec<Candidate>, AppError> {
+pub(crate) fn candidates(
+    identity: &Identity,
+    rows: Vec<PersonRow>,
+) -> Result<Vec<Candidate>, AppError> {
     let stored = rows
         .into_iter()
         .map(|row| {
@@ -88,24 +91,34 @@ fn candidates(identity: &Identity, rows: Vec<PersonRow>) -> Result<Vec<Candidate
         .collect())
 }
 
-/// Checks where the person goes: the facility's age group and sex, and the location.
-async fn check_place(
+/// Checks that a person of `identity`, admitted at `admitted_at`, may be held in
+/// `facility` (and `location`): age group (no adolescent with adults, no adult with
+/// adolescents) and sex (Mandela Rule 11a). Problems are reported against `facility` and
+/// `location_id`, or all against `field` when the identity itself is what changes.
+pub(crate) async fn check_fit(
     tx: &mut WriteTx,
     facility: &Facility,
+    location: Option<&Location>,
     identity: &Identity,
-    request: &AdmissionRequest,
+    admitted_at: Timestamp,
+    field: Option<&str>,
 ) -> Result<(), AppError> {
-    let admitted_on = date_in(request.admitted_at, &facility.timezone);
+    let (facility_field, location_field) = field.map_or(("facility", "location_id"), |f| (f, f));
+    let admitted_on = date_in(admitted_at, &facility.timezone);
     // Every facility is read only to suggest where a person of the other age group goes.
     if group_on(identity.date_of_birth, admitted_on) != facility.holds_age {
         let all = tx.facilities().await?;
         if let Err(wrong) = check_admission(facility, identity.date_of_birth, admitted_on, &all) {
-            return Err(invalid("facility", "wrong_age_group", wrong.to_string()));
+            return Err(invalid(
+                facility_field,
+                "wrong_age_group",
+                wrong.to_string(),
+            ));
         }
     }
     if !sex_fits(identity.sex, facility.holds_sex) {
         return Err(invalid(
-            "facility",
+            facility_field,
             "wrong_sex",
             format!(
                 "{} holds {} only; men and women are held apart (Mandela Rule 11a)",
@@ -113,8 +126,28 @@ async fn check_place(
             ),
         ));
     }
+    if let Some(location) = location.filter(|l| !sex_fits(identity.sex, l.holds_sex)) {
+        return Err(invalid(
+            location_field,
+            "wrong_sex",
+            format!(
+                "location {} holds {} only",
+                location.code, location.holds_sex
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// Checks where the person goes: the facility's age group and sex, and the location.
+async fn check_place(
+    tx: &mut WriteTx,
+    facility: &Facility,
+    identity: &Identity,
+    request: &AdmissionRequest,
+) -> Result<(), AppError> {
     let Some(id) = request.location_id else {
-        return Ok(());
+        return check_fit(tx, facility, None, identity, request.admitted_at, None).await;
     };
     let location = tx
         .location(id)
@@ -127,16 +160,15 @@ async fn check_place(
                 format!("location {id} is not a location of {}", facility.code),
             )
         })?;
-    if !sex_fits(identity.sex, location.holds_sex) {
-        return Err(invalid(
-            "location_id",
-            "wrong_sex",
-            format!(
-                "location {} holds {} only",
-                location.code, location.holds_sex
-            ),
-        ));
-    }
+    check_fit(
+        tx,
+        facility,
+        Some(&location),
+        identity,
+        request.admitted_at,
+        None,
+    )
+    .await?;
     let tree = tx.locations_of(&facility.code).await?;
     // Recorded after the fact or not, the person is held there from admission until now.
     let closed = |at| custodia_domain::location::out_of_service_ids(&tree, at).contains(&id);

@@ -7,14 +7,17 @@ use serde::{Deserialize, Serialize};
 
 use custodia_domain::access::Action;
 use custodia_domain::admission::AdmissionRecord;
+use custodia_domain::age::group_on;
 use custodia_domain::person::Identity;
 use custodia_domain::text;
 use custodia_domain::time::{canonical, date_in};
 use custodia_domain::validation::Collector;
 use custodia_domain::{FieldError, Invalid};
 use custodia_store::Store;
+use custodia_store::WriteTx;
 use custodia_store::persons::CorrectionRow;
 
+use super::admit::{candidates, check_fit};
 use super::file::{PersonFile, file_unlogged};
 use super::{PERSON_CORRECTED, event, json, parse, store_identity};
 use crate::error::AppError;
@@ -125,16 +128,20 @@ pub async fn correct(
         .write(&who.actor, |tx| {
             let correction = correction.clone();
             let actor = who.actor.clone();
+            let who = who.clone();
             Box::pin(async move {
                 let row = tx
                     .person(person_id)
                     .await?
                     .ok_or_else(|| AppError::not_found("person", person_id))?;
+                // Checked again where the person is now: they may have moved meanwhile.
+                who.require_in(action, &row.facility, "person", person_id)?;
                 let stamp = canonical(now);
                 let old = match correction.episode_id {
                     None => {
                         let identity: Identity = parse("persons.identity", &row.identity)?;
                         let (new, old) = corrected(&identity, &correction, today)?;
+                        still_fits(tx, person_id, &identity, &new).await?;
                         store_identity(tx, Some(person_id), &new, &row.facility, &stamp).await?;
                         old
                     }
@@ -186,6 +193,65 @@ pub async fn correct(
         })
         .await?;
     file_unlogged(store, who, person_id).await
+}
+
+/// Checks a corrected identity as admission would: a new birth date or sex must still fit
+/// where the person is held (and updates the episodes' Rule 11 categories), and new names,
+/// birth date or document must not be another registered person's.
+async fn still_fits(
+    tx: &mut WriteTx,
+    person_id: i64,
+    old: &Identity,
+    new: &Identity,
+) -> Result<(), AppError> {
+    if new.date_of_birth != old.date_of_birth || new.sex != old.sex {
+        for episode in tx.episodes_of(person_id).await? {
+            let facility = tx
+                .facility(&episode.facility)
+                .await?
+                .ok_or_else(|| AppError::not_found("facility", &episode.facility))?;
+            let admitted = custodia_domain::time::parse(&episode.admitted_at)
+                .map_err(|e| custodia_store::StoreError::Corrupt(e.to_string()))?;
+            if episode.released_at.is_none() {
+                let location = match episode.location_id {
+                    Some(id) => tx.location(id).await?,
+                    None => None,
+                };
+                check_fit(
+                    tx,
+                    &facility,
+                    location.as_ref(),
+                    new,
+                    admitted,
+                    Some("value"),
+                )
+                .await?;
+            }
+            let group = group_on(new.date_of_birth, date_in(admitted, &facility.timezone));
+            tx.set_episode_category(episode.id, group.as_str(), new.sex.as_str())
+                .await?;
+        }
+    }
+    let identifying_changed = new.document_key() != old.document_key()
+        || new.name_key() != old.name_key()
+        || new.date_of_birth != old.date_of_birth;
+    if identifying_changed {
+        let others: Vec<_> = tx
+            .possible_duplicates(
+                new.document_key().as_deref(),
+                &new.name_key(),
+                &new.date_of_birth.to_string(),
+            )
+            .await?
+            .into_iter()
+            .filter(|r| r.id != person_id)
+            .collect();
+        let found = candidates(new, others)?;
+        if !found.is_empty() {
+            return Err(AppError::PossibleDuplicates(found));
+        }
+    }
+    Ok(())
 }
 
 /// The part of an admission record that holds health information.

@@ -105,26 +105,48 @@ pub async fn deadlines(
     let until = date_in(now, "UTC")
         .checked_add(jiff::Span::new().days(within_days + 1))
         .map_err(|e| AppError::Store(custodia_store::StoreError::Corrupt(e.to_string())))?;
-    let rows = store
-        .deadlines(facility.unwrap_or(""), &until.to_string())
-        .await?;
-    let mut items = Vec::new();
-    for row in rows.into_iter().filter(|r| scope.admits(&r.facility)) {
-        let today = date_in(now, zones.get(&row.facility).map_or("UTC", String::as_str));
-        let mut limits = Vec::new();
+    // The store reads each facility in reach through its own index ("" reads them all).
+    let codes: Vec<&str> = match &scope {
+        FacilityFilter::All => vec![""],
+        FacilityFilter::Only(codes) => codes.iter().map(String::as_str).collect(),
+    };
+    let mut rows = Vec::new();
+    for code in codes {
+        rows.extend(store.deadlines(code, &until.to_string()).await?);
+    }
+    let mut limits = Vec::new();
+    for row in &rows {
         if let Some(d) = &row.pretrial_expiry {
-            limits.push((DeadlineKind::PretrialExpiry, parse_date(d)?));
+            limits.push(Deadline {
+                person: row.registry_number.clone(),
+                kind: DeadlineKind::PretrialExpiry,
+                due: parse_date(d)?,
+            });
         }
         if let Some(d) = &row.release_date {
-            limits.push((DeadlineKind::SentenceEnd, parse_date(d)?));
+            limits.push(Deadline {
+                person: row.registry_number.clone(),
+                kind: DeadlineKind::SentenceEnd,
+                due: parse_date(d)?,
+            });
         }
-        let candidates = limits.into_iter().map(|(kind, due)| Deadline {
-            person: row.registry_number.clone(),
-            kind,
-            due,
-        });
-        for r in rank(candidates, today, within_days) {
-            items.push(DeadlineItem {
+    }
+    let by_registry: HashMap<&str, &custodia_store::persons::DeadlineRow> = rows
+        .iter()
+        .map(|r| (r.registry_number.as_str(), r))
+        .collect();
+    let today_of = |d: &Deadline| {
+        let zone = by_registry
+            .get(d.person.as_str())
+            .and_then(|r| zones.get(&r.facility))
+            .map_or("UTC", String::as_str);
+        date_in(now, zone)
+    };
+    let items: Vec<DeadlineItem> = rank(limits, today_of, within_days)
+        .into_iter()
+        .filter_map(|r| {
+            let row = by_registry.get(r.deadline.person.as_str())?;
+            Some(DeadlineItem {
                 person_id: row.person_id,
                 registry_number: row.registry_number.clone(),
                 full_name: row.full_name.clone(),
@@ -133,15 +155,9 @@ pub async fn deadlines(
                 due: r.deadline.due,
                 overdue: r.overdue,
                 days_left: r.days_left,
-            });
-        }
-    }
-    items.sort_by(|a, b| {
-        b.overdue
-            .cmp(&a.overdue)
-            .then(a.days_left.cmp(&b.days_left))
-            .then_with(|| a.registry_number.cmp(&b.registry_number))
-    });
+            })
+        })
+        .collect();
     Ok(Deadlines {
         within_days,
         overdue: items.iter().filter(|i| i.overdue).count(),

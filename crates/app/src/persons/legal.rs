@@ -103,8 +103,11 @@ pub async fn record_document(
         .write(&who.actor, |tx| {
             let document = document.clone();
             let actor = who.actor.clone();
+            let who = who.clone();
             Box::pin(async move {
                 let episode = open_episode(tx.episodes_of(person_id).await?, person_id)?;
+                // Checked again where the person is now: they may have moved meanwhile.
+                who.require_in(Action::LegalWrite, &episode.facility, "person", person_id)?;
                 let mut documents: Vec<LegalDocument> = tx
                     .legal_documents_of(person_id)
                     .await?
@@ -196,8 +199,11 @@ pub async fn release(
     store
         .write(&who.actor, |tx| {
             let release = release.clone();
+            let who = who.clone();
             Box::pin(async move {
                 let episode = open_episode(tx.episodes_of(person_id).await?, person_id)?;
+                // Checked again where the person is now: they may have moved meanwhile.
+                who.require_in(Action::LegalWrite, &episode.facility, "person", person_id)?;
                 let admitted = custodia_domain::time::parse(&episode.admitted_at)
                     .map_err(|e| custodia_store::StoreError::Corrupt(e.to_string()))?;
                 if release.released_at < admitted {

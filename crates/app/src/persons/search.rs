@@ -164,16 +164,22 @@ pub async fn search(
         }
         expansions.push(found);
     }
-    let facility = match &scope {
-        FacilityFilter::Only(codes) if codes.len() == 1 => codes[0].as_str(),
-        _ => "",
+    // Each facility in reach is read through its own index ("" reads them all).
+    let facilities: Vec<&str> = match &scope {
+        FacilityFilter::All => vec![""],
+        FacilityFilter::Only(codes) => codes.iter().map(String::as_str).collect(),
     };
     let need = (offset + limit) as usize;
-    let (postings, complete) = if searched.len() == 1 {
-        one_word(store, &expansions[0], facility, need).await?
-    } else {
-        several_words(store, &expansions, facility).await?
-    };
+    let (mut postings, mut complete) = (Vec::new(), true);
+    for facility in facilities {
+        let (found, all) = if searched.len() == 1 {
+            one_word(store, &expansions[0], facility, need).await?
+        } else {
+            several_words(store, &expansions, facility).await?
+        };
+        postings.extend(found);
+        complete &= all;
+    }
     // The same person can come from several postings; their words are the same in each.
     let mut best: HashMap<i64, (u32, usize, Posting)> = HashMap::new();
     for p in postings {
@@ -181,7 +187,13 @@ pub async fn search(
             continue;
         }
         if let Some(s) = score(&searched, p.words.split(' ')) {
-            let extra = unmatched(&searched, p.words.split(' '));
+            // One-word pages are read in sort order, so only several words rank closer
+            // names first.
+            let extra = if searched.len() > 1 {
+                unmatched(&searched, p.words.split(' '))
+            } else {
+                0
+            };
             best.insert(p.person_id, (s, extra, p));
         }
     }

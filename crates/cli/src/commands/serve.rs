@@ -55,8 +55,9 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
     }
     let store = super::open(&args.db).await?;
     if args.seed {
-        crate::seed::load(&store, args.demo_admin).await?;
-        crate::seed::demo_persons(&store, 300).await?;
+        if crate::seed::load(&store, args.demo_admin).await? {
+            crate::seed::demo_persons(&store, 300).await?;
+        }
     }
     let listener = tokio::net::TcpListener::bind(args.listen)
         .await
