@@ -54,10 +54,8 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
         anyhow::bail!("--demo-admin is for demos on this machine: listen on a loopback address");
     }
     let store = super::open(&args.db).await?;
-    if args.seed {
-        if crate::seed::load(&store, args.demo_admin).await? {
-            crate::seed::demo_persons(&store, 300).await?;
-        }
+    if args.seed && crate::seed::load(&store, args.demo_admin).await? {
+        crate::seed::demo_persons(&store, 300).await?;
     }
     let listener = tokio::net::TcpListener::bind(args.listen)
         .await
