@@ -347,7 +347,7 @@ const ALIASES: &[&str] = &[
     "Sapo",
 ];
 
-/// A generated identity; `n` makes the cédula unique.
+/// A generated identity; `n` (below 6,000,000) makes its cédula unique.
 pub fn identity(dice: &mut Dice, n: u64) -> Identity {
     let sex = if dice.chance(0.93) {
         Sex::Male
@@ -361,7 +361,8 @@ pub fn identity(dice: &mut Dice, n: u64) -> Identity {
         given.push_str(dice.common(names));
     }
     let province = 1 + dice.below(24);
-    let nine = format!("{province:02}{}{:06}", dice.below(6), n % 1_000_000);
+    // The last seven digits (third digit below 6) spell `n`: unique below 6,000,000.
+    let nine = format!("{province:02}{}{:06}", (n / 1_000_000) % 6, n % 1_000_000);
     let number = custodia_domain::cedula::with_check_digit(&nine).unwrap_or(nine);
     let year = 1955 + dice.below(52) as i16;
     let month = 1 + dice.below(12) as i8;

@@ -400,6 +400,16 @@ both_backends! {
         assert!(report.contains("loaded 700 persons"), "{report}");
         assert!(report.contains("given name + surname with a typo"), "{report}");
         assert!(report.contains("p95"), "{report}");
+        // The person sought by registry or cédula number is always on the first page.
+        let number_rows: Vec<&str> = report
+            .lines()
+            .filter(|l| l.trim_start().starts_with("registry number") || l.trim_start().starts_with("cédula number"))
+            .collect();
+        assert_eq!(number_rows.len(), 4, "two principals × two kinds: {report}");
+        for row in number_rows {
+            let columns: Vec<&str> = row.split_whitespace().collect();
+            assert_eq!(columns[columns.len() - 2], "0", "missed: {row}");
+        }
         let out = custodia(&["bench", "search", "--db", &db.url, "--persons", "700", "--queries", "7"]);
         assert!(!out.status.success(), "the registry now holds persons");
         assert!(text(&out.stderr).contains("already holds persons"));

@@ -229,18 +229,6 @@ fn contact(c: &mut Collector, field: &str, k: &Contact) {
     }
 }
 
-fn texts(c: &mut Collector, field: &str, items: &[String]) {
-    c.check(
-        items.len() > MAX_ITEMS,
-        field,
-        "too_many",
-        format!("{field} may have at most {MAX_ITEMS} entries"),
-    );
-    for (i, t) in items.iter().take(MAX_ITEMS).enumerate() {
-        text::required(c, &format!("{field}[{i}]"), t, MAX_TEXT);
-    }
-}
-
 impl AdmissionRecord {
     /// Checks the record; `admitted_at` bounds the arrest.
     pub fn validate(&self, admitted_at: Timestamp) -> Result<(), Invalid> {
@@ -263,8 +251,20 @@ impl AdmissionRecord {
         );
         text::required(&mut c, "arrest.place", &a.place, 500);
         text::required(&mut c, "arrest.authority", &a.authority, MAX_NAME * 2);
-        texts(&mut c, "injuries.visible", &self.injuries.visible);
-        texts(&mut c, "injuries.complaints", &self.injuries.complaints);
+        text::list(
+            &mut c,
+            "injuries.visible",
+            &self.injuries.visible,
+            MAX_ITEMS,
+            MAX_TEXT,
+        );
+        text::list(
+            &mut c,
+            "injuries.complaints",
+            &self.injuries.complaints,
+            MAX_ITEMS,
+            MAX_TEXT,
+        );
         if let Some(r) = &self.injuries.reported_to {
             text::required(&mut c, "injuries.reported_to", r, MAX_NAME * 2);
         }
@@ -410,10 +410,9 @@ impl AdmissionRequest {
 /// Whether a place that holds `holds` may receive a person of `sex` (Mandela Rule 11a:
 /// men and women are held apart).
 pub fn sex_fits(sex: crate::person::Sex, holds: crate::HoldsSex) -> bool {
-    use crate::HoldsSex;
     use crate::person::Sex;
-    matches!(
-        (holds, sex),
-        (HoldsSex::Both, _) | (HoldsSex::Men, Sex::Male) | (HoldsSex::Women, Sex::Female)
-    )
+    holds.admits(match sex {
+        Sex::Male => crate::HoldsSex::Men,
+        Sex::Female => crate::HoldsSex::Women,
+    })
 }

@@ -62,13 +62,6 @@ pub fn within_one_edit(a: &str, b: &str) -> bool {
     }
 }
 
-/// Whether a searched word matches a word of a name: equal once folded, or (for words of
-/// four letters or more, where a slip is likelier than another name) one edit away.
-pub fn word_matches(searched: &str, word: &str) -> bool {
-    let (s, w) = (fold(searched), fold(word));
-    s == w || (s.chars().count() >= 4 && within_one_edit(&s, &w))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -81,6 +74,11 @@ mod tests {
         assert_eq!(fold("Pérez-Quiñónez"), "perez quinonez");
         assert_eq!(fold("O'Brien"), "o brien");
         assert_eq!(fold(""), "");
+    }
+
+    /// How search compares a typed word with a word of a name.
+    fn word_matches(searched: &str, word: &str) -> bool {
+        crate::search::tier(&fold(searched), &fold(word)).is_some_and(|t| t >= crate::search::TYPO)
     }
 
     #[test]

@@ -98,18 +98,6 @@ fn country(c: &mut Collector, field: &str, value: &str) {
     );
 }
 
-fn list(c: &mut Collector, field: &str, items: &[String], max_chars: usize) {
-    c.check(
-        items.len() > MAX_ITEMS,
-        field,
-        "too_many",
-        format!("{field} may have at most {MAX_ITEMS} entries"),
-    );
-    for (i, item) in items.iter().take(MAX_ITEMS).enumerate() {
-        text::required(c, &format!("{field}[{i}]"), item, max_chars);
-    }
-}
-
 /// Checks a civil date is a plausible date of a past event: not after `today` and not
 /// before 1900.
 pub fn past_date(c: &mut Collector, field: &str, date: Date, today: Date) {
@@ -119,11 +107,12 @@ pub fn past_date(c: &mut Collector, field: &str, date: Date, today: Date) {
         "in_the_future",
         format!("{field} {date} is in the future"),
     );
+    let first = *crate::time::PLAUSIBLE_YEARS.start();
     c.check(
-        date.year() < 1900,
+        date.year() < first,
         field,
         "implausible_date",
-        format!("{field} {date} is before 1900"),
+        format!("{field} {date} is before {first}"),
     );
 }
 
@@ -137,8 +126,8 @@ impl Identity {
         if let Some(s) = &self.second_surname {
             text::required(&mut c, &f("second_surname"), s, MAX_NAME);
         }
-        list(&mut c, &f("aliases"), &self.aliases, MAX_NAME);
-        list(&mut c, &f("languages"), &self.languages, 40);
+        text::list(&mut c, &f("aliases"), &self.aliases, MAX_ITEMS, MAX_NAME);
+        text::list(&mut c, &f("languages"), &self.languages, MAX_ITEMS, 40);
         past_date(&mut c, &f("date_of_birth"), self.date_of_birth, today);
         if let Some(g) = &self.gender_identity {
             text::required(&mut c, &f("gender_identity"), g, MAX_NAME);

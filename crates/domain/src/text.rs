@@ -36,6 +36,19 @@ pub fn optional(c: &mut Collector, field: &str, value: &str, max_chars: usize) {
     }
 }
 
+/// Checks a list of texts: at most `max_items`, each required and at most `max_chars`.
+pub fn list(c: &mut Collector, field: &str, items: &[String], max_items: usize, max_chars: usize) {
+    c.check(
+        items.len() > max_items,
+        field,
+        "too_many",
+        format!("{field} may have at most {max_items} entries"),
+    );
+    for (i, item) in items.iter().take(max_items).enumerate() {
+        required(c, &format!("{field}[{i}]"), item, max_chars);
+    }
+}
+
 /// Checks an identifier code: upper-case letters, digits and single hyphens, 1..=max chars.
 pub fn code(c: &mut Collector, field: &str, value: &str, max_chars: usize) {
     let well_formed = !value.is_empty()
