@@ -141,7 +141,7 @@ impl From<AppError> for ApiError {
                 ..Problem::new(
                     StatusCode::CONFLICT,
                     "possible_duplicate",
-                    "this person may already be registered: admit again with person_id set to one of the candidates, or with confirm_new_person true",
+                    "this person may already be registered as the candidates listed: when admitting, admit again with person_id set to one of them, or with confirm_new_person true",
                 )
             },
             AppError::BadFile(message) => {

@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use custodia_domain::access::Action;
 use custodia_domain::admission::AdmissionRecord;
 use custodia_domain::age::group_on;
+use custodia_domain::duplicates::Reason;
 use custodia_domain::person::Identity;
 use custodia_domain::text;
 use custodia_domain::time::{canonical, date_in};
@@ -232,10 +233,9 @@ async fn still_fits(
                 .await?;
         }
     }
-    let identifying_changed = new.document_key() != old.document_key()
-        || new.name_key() != old.name_key()
-        || new.date_of_birth != old.date_of_birth;
-    if identifying_changed {
+    let document_changed = new.document_key() != old.document_key();
+    let names_changed = new.name_key() != old.name_key() || new.date_of_birth != old.date_of_birth;
+    if document_changed || names_changed {
         let others: Vec<_> = tx
             .possible_duplicates(
                 new.document_key().as_deref(),
@@ -246,7 +246,15 @@ async fn still_fits(
             .into_iter()
             .filter(|r| r.id != person_id)
             .collect();
-        let found = candidates(new, others)?;
+        // Only what the correction changes can make a new duplicate: a namesake
+        // confirmed at admission stays confirmed when the document is corrected.
+        let found: Vec<_> = candidates(new, others)?
+            .into_iter()
+            .filter(|c| match c.reason {
+                Reason::SameDocument => document_changed,
+                Reason::SameNameAndBirth => names_changed,
+            })
+            .collect();
         if !found.is_empty() {
             return Err(AppError::PossibleDuplicates(found));
         }

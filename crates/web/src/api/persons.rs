@@ -149,13 +149,16 @@ pub async fn release(
     Ok(Json(persons::release(&s.store, &who, id, release).await?))
 }
 
-/// Corrects one identity field with a reason; the old value stays in the file's history.
+/// Corrects one identity field, or with `episode_id` one part of that episode's admission
+/// record, with a reason; the old value stays in the file's history. A corrected identity
+/// obeys admission's rules (age group, sex, no one else's document or names).
 #[utoipa::path(post, path = "/persons/{id}/corrections", tag = "persons", request_body = Correction,
     params(("id" = i64, Path, description = "Person id")),
     responses(
         (status = 201, description = "Corrected: the person's file", body = PersonFile),
         (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such person", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such person or episode", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The corrected identity is another registered person's (possible_duplicate, with candidates)", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Breaks a rule", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn correct(
