@@ -75,6 +75,14 @@ impl Principal {
         }
     }
 
+    /// The facilities in which the principal may take `action`; refused when there are none.
+    pub fn require_some(&self, action: Action) -> Result<FacilityFilter, AppError> {
+        match self.facilities(action) {
+            FacilityFilter::Only(codes) if codes.is_empty() => Err(AppError::Forbidden { action }),
+            filter => Ok(filter),
+        }
+    }
+
     /// Refuses unless the principal may take `action` on `facility`. A facility the
     /// principal cannot even see answers "not found", so that its existence is not revealed.
     pub fn require(&self, action: Action, facility: Option<&str>) -> Result<(), AppError> {

@@ -340,9 +340,14 @@ impl AdmissionRecord {
 }
 
 impl AdmissionRequest {
-    /// Checks everything that needs no stored data; `now` and `today` (the civil date in the
-    /// facility's time zone) bound the dates.
-    pub fn validate(&self, now: Timestamp, today: Date) -> Result<(), Invalid> {
+    /// Checks everything that needs no stored data; `now`, `today` and `admitted_on` (civil
+    /// dates in the facility's time zone) bound the dates. Returns the legal basis.
+    pub fn validate(
+        &self,
+        now: Timestamp,
+        today: Date,
+        admitted_on: Date,
+    ) -> Result<LegalDocument, Invalid> {
         let mut c = Collector::default();
         match (&self.person, self.person_id) {
             (None, None) => c.push(
@@ -379,6 +384,13 @@ impl AdmissionRequest {
                 "no one may be admitted without a valid court order (Mandela Rule 7): give legal_basis",
             ),
             Some(d) => {
+                if let Some(day) = d.carried_out_on.filter(|day| *day > admitted_on) {
+                    c.push(
+                        "legal_basis.carried_out_on",
+                        "after_admission",
+                        format!("the order cannot be carried out ({day}) after the admission ({admitted_on})"),
+                    );
+                }
                 c.check(
                     d.kind == LegalDocumentKind::Suspension,
                     "legal_basis.kind",
@@ -389,7 +401,15 @@ impl AdmissionRequest {
             }
         }
         c.absorb(self.record().validate(self.admitted_at));
-        c.finish()
+        c.finish()?;
+        // With no legal basis the collector has refused already.
+        self.legal_basis.clone().ok_or_else(|| {
+            Invalid(vec![crate::FieldError::new(
+                "legal_basis",
+                "legal_basis_required",
+                "required",
+            )])
+        })
     }
 
     /// The Rule 7 record to keep with the episode.
@@ -415,4 +435,114 @@ pub fn sex_fits(sex: crate::person::Sex, holds: crate::HoldsSex) -> bool {
         Sex::Male => crate::HoldsSex::Men,
         Sex::Female => crate::HoldsSex::Women,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use jiff::civil::date;
+
+    fn request() -> AdmissionRequest {
+        serde_json::from_value(serde_json::json!({
+            "person": {
+                "given_names": "Juan", "first_surname": "Vera", "date_of_birth": "1990-05-01",
+                "sex": "male", "nationality": "EC",
+                "document": {"kind": "cedula", "number": "1710034065"}
+            },
+            "facility": "CPL-GY-1",
+            "admitted_at": "2026-11-01T15:00:00Z",
+            "legal_basis": {
+                "kind": "pretrial_detention_order", "case_number": "1", "court": "Unidad Judicial",
+                "judge": "Dra. Torres", "issued_on": "2026-11-01", "carried_out_on": "2026-11-01",
+                "offences": [{"description": "Robo", "max_penalty": {"years": 7, "months": 0, "days": 0}}]
+            },
+            "arrest": {"at": "2026-10-31T22:00:00Z", "place": "Guayaquil", "authority": "Policía Nacional"},
+            "injuries": {"visible": [], "complaints": []},
+            "property": {"items": [], "signed_by_person": true, "received_by": "ASP Vera"},
+            "family": [{"name": "Ana", "relationship": "child", "age": 6, "cared_for_by": "Rosa"}],
+            "emergency_contact": {"name": "Rosa", "relationship": "madre", "phone": "0991234567"},
+            "health_screening": {"status": "pending"},
+            "rights": {"informed": true, "language": "es"}
+        }))
+        .unwrap()
+    }
+
+    fn codes(r: &AdmissionRequest) -> Vec<String> {
+        let now = "2026-11-28T12:00:00Z".parse().unwrap();
+        r.validate(now, date(2026, 11, 28), date(2026, 11, 1))
+            .err()
+            .map(|e| {
+                e.0.into_iter()
+                    .map(|e| format!("{}:{}", e.field, e.code))
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    #[test]
+    fn a_complete_admission_is_valid_and_yields_its_basis() {
+        let r = request();
+        let now = "2026-11-28T12:00:00Z".parse().unwrap();
+        let basis = r
+            .validate(now, date(2026, 11, 28), date(2026, 11, 1))
+            .unwrap();
+        assert_eq!(basis.kind, LegalDocumentKind::PretrialDetentionOrder);
+    }
+
+    /// Breaks one rule of a valid request.
+    type Breaker = fn(&mut AdmissionRequest);
+
+    #[test]
+    fn each_broken_rule_is_named() {
+        let cases: Vec<(&str, Breaker)> = vec![
+            ("legal_basis:legal_basis_required", |r| r.legal_basis = None),
+            ("person:required", |r| r.person = None),
+            ("arrest.at:admission_before_arrest", |r| {
+                r.arrest.at = "2026-11-02T00:00:00Z".parse().unwrap()
+            }),
+            ("admitted_at:in_the_future", |r| {
+                r.admitted_at = "2026-12-01T00:00:00Z".parse().unwrap();
+                r.arrest.at = r.admitted_at;
+            }),
+            ("legal_basis.carried_out_on:after_admission", |r| {
+                let b = r.legal_basis.as_mut().unwrap();
+                b.issued_on = date(2026, 11, 2);
+                b.carried_out_on = Some(date(2026, 11, 2));
+            }),
+            ("legal_basis.kind:not_a_detention_order", |r| {
+                let b = r.legal_basis.as_mut().unwrap();
+                b.kind = LegalDocumentKind::Suspension;
+                b.carried_out_on = None;
+                b.offences.clear();
+                b.suspended_from = Some(date(2026, 11, 1));
+                b.suspended_to = Some(date(2026, 11, 1));
+                b.basis = Some("x".into());
+            }),
+            ("family[0].cared_for_by:required", |r| {
+                r.family[0].cared_for_by = None
+            }),
+            ("family[0].age:required", |r| r.family[0].age = None),
+            ("property.received_by:required", |r| {
+                r.property.received_by.clear()
+            }),
+            ("emergency_contact.phone:control_characters", |r| {
+                r.emergency_contact.phone = "099\u{0}".into()
+            }),
+            ("confirm_new_person:not_applicable", |r| {
+                r.person = None;
+                r.person_id = Some(1);
+                r.confirm_new_person = true;
+            }),
+            ("person.document.number:invalid_cedula", |r| {
+                r.person.as_mut().unwrap().document.as_mut().unwrap().number = "1710034066".into()
+            }),
+        ];
+        assert_eq!(codes(&request()), Vec::<String>::new());
+        for (expected, break_it) in cases {
+            let mut r = request();
+            break_it(&mut r);
+            let found = codes(&r);
+            assert!(found.iter().any(|c| c == expected), "{expected}: {found:?}");
+        }
+    }
 }

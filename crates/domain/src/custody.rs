@@ -4,6 +4,7 @@
 
 use std::collections::BTreeMap;
 
+use jiff::Timestamp;
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
@@ -306,6 +307,70 @@ impl LegalDocument {
     /// The case it belongs to, as cases are matched: letters and digits, upper case.
     pub fn case_key(&self) -> String {
         crate::person::document_key(&self.case_number)
+    }
+}
+
+vocabulary!(
+    /// Why custody ended.
+    ReleaseReason {
+        /// The sentence is served.
+        SentenceServed = "sentence_served",
+        /// Pretrial detention reached its legal limit (caducidad).
+        PretrialExpired = "pretrial_expired",
+        /// A court ordered release (e.g. alternative measures, bail).
+        CourtOrder = "court_order",
+        /// Acquitted or charges dropped.
+        Acquittal = "acquittal",
+        /// Pardon or amnesty.
+        Pardon = "pardon",
+        /// Another lawful reason (say which in `authorized_by` and `note`).
+        Other = "other",
+    }
+);
+
+/// A release from custody.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Release {
+    /// When the person walked out.
+    #[schema(value_type = String, format = DateTime)]
+    pub released_at: Timestamp,
+    /// Why.
+    pub reason: ReleaseReason,
+    /// The order or decision that authorises it (court, case number, date).
+    pub authorized_by: String,
+    /// Anything else to record.
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+impl Release {
+    /// Checks the release on its own: its authority and note, and a time not in the future.
+    pub fn validate(&self, now: Timestamp) -> Result<(), Invalid> {
+        let mut c = Collector::default();
+        text::required(&mut c, "authorized_by", &self.authorized_by, 500);
+        if let Some(n) = &self.note {
+            text::required(&mut c, "note", n, crate::person::MAX_TEXT);
+        }
+        c.check(
+            self.released_at.as_second() > now.as_second() + crate::admission::CLOCK_SKEW_SECONDS,
+            "released_at",
+            "in_the_future",
+            "the release time is in the future",
+        );
+        c.finish()
+    }
+
+    /// Checks the release comes after the admission it ends (`shown` as the file shows it).
+    pub fn check_after(&self, admitted_at: Timestamp, shown: &str) -> Result<(), Invalid> {
+        let mut c = Collector::default();
+        c.check(
+            self.released_at < admitted_at,
+            "released_at",
+            "before_admission",
+            format!("the release cannot come before the admission ({shown})"),
+        );
+        c.finish()
     }
 }
 

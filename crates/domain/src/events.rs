@@ -20,6 +20,15 @@ pub const LOCATION_OUT_OF_SERVICE: &str = "location.taken_out_of_service";
 /// A location was put back in service.
 pub const LOCATION_RETURNED: &str = "location.returned_to_service";
 
+/// A person was admitted into custody (a new person registered, or a known one re-admitted).
+pub const PERSON_ADMITTED: &str = "person.admitted";
+/// A court document was filed with an open custody episode.
+pub const LEGAL_DOCUMENT_RECORDED: &str = "person.legal_document_recorded";
+/// A person was released and the custody episode closed.
+pub const PERSON_RELEASED: &str = "person.released";
+/// A person's identity or admission record was corrected.
+pub const PERSON_CORRECTED: &str = "person.corrected";
+
 /// A user was created.
 pub const USER_CREATED: &str = "user.created";
 /// A user was given a role.

@@ -436,12 +436,19 @@ impl WriteTx {
         episodes(&mut self.conn(), person_id).await
     }
 
-    /// The court documents of a person, as this transaction sees them.
-    pub async fn legal_documents_of(
+    /// The court documents of one episode, in the order recorded.
+    pub async fn legal_documents_of_episode(
         &mut self,
-        person_id: i64,
+        episode_id: i64,
     ) -> Result<Vec<LegalDocumentRow>, StoreError> {
-        documents(&mut self.conn(), person_id).await
+        self.conn()
+            .fetch(
+                "SELECT id, episode_id, document, recorded_at, recorded_by FROM legal_documents \
+                 WHERE episode_id = $1 ORDER BY id",
+                &[episode_id.into()],
+                document,
+            )
+            .await
     }
 
     /// Opens a custody episode; returns its id. At most one per person is open (a unique

@@ -195,19 +195,8 @@ pub async fn admit(
         .await?
         .ok_or_else(|| AppError::not_found("facility", &request.facility))?;
     let now = Timestamp::now();
-    request.validate(now, date_in(now, &facility.timezone))?;
-    let basis = request
-        .legal_basis
-        .clone()
-        .ok_or_else(|| invalid("legal_basis", "legal_basis_required", "required"))?;
     let admitted_on = date_in(request.admitted_at, &facility.timezone);
-    if let Some(day) = basis.carried_out_on.filter(|d| *d > admitted_on) {
-        return Err(invalid(
-            "legal_basis.carried_out_on",
-            "after_admission",
-            format!("the order cannot be carried out ({day}) after the admission ({admitted_on})"),
-        ));
-    }
+    let basis = request.validate(now, date_in(now, &facility.timezone), admitted_on)?;
     let state = legal_state(std::slice::from_ref(&basis))
         .map_err(|e| invalid("legal_basis", "legal_dates", e.to_string()))?;
     let record = request.record();

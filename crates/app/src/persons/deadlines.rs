@@ -84,14 +84,7 @@ pub async fn deadlines(
             }
             FacilityFilter::Only(vec![code.to_owned()])
         }
-        None => match who.facilities(Action::PersonRead) {
-            FacilityFilter::Only(codes) if codes.is_empty() => {
-                return Err(AppError::Forbidden {
-                    action: Action::PersonRead,
-                });
-            }
-            filter => filter,
-        },
+        None => who.require_some(Action::PersonRead)?,
     };
     let now = Timestamp::now();
     let zones: HashMap<String, String> = store

@@ -2,15 +2,13 @@
 //! transition that recomputes the legal dates), and release, which closes the episode.
 
 use jiff::Timestamp;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use custodia_domain::access::Action;
-use custodia_domain::admission::CLOCK_SKEW_SECONDS;
 use custodia_domain::custody::{LegalDocument, LegalDocumentKind, legal_state};
-use custodia_domain::text;
+pub use custodia_domain::custody::{Release, ReleaseReason};
 use custodia_domain::time::{canonical, date_in};
-use custodia_domain::validation::Collector;
-use custodia_domain::{Invalid, Refused, vocabulary};
+use custodia_domain::{Invalid, Refused};
 use custodia_store::Store;
 use custodia_store::persons::EpisodeRow;
 
@@ -18,40 +16,6 @@ use super::file::{PersonFile, file_unlogged};
 use super::{LEGAL_DOCUMENT_RECORDED, PERSON_RELEASED, event, json, parse};
 use crate::error::AppError;
 use crate::principal::Principal;
-
-vocabulary!(
-    /// Why custody ended.
-    ReleaseReason {
-        /// The sentence is served.
-        SentenceServed = "sentence_served",
-        /// Pretrial detention reached its legal limit (caducidad).
-        PretrialExpired = "pretrial_expired",
-        /// A court ordered release (e.g. alternative measures, bail).
-        CourtOrder = "court_order",
-        /// Acquitted or charges dropped.
-        Acquittal = "acquittal",
-        /// Pardon or amnesty.
-        Pardon = "pardon",
-        /// Another lawful reason (say which in `authorized_by` and `note`).
-        Other = "other",
-    }
-);
-
-/// A release from custody.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct Release {
-    /// When the person walked out.
-    #[schema(value_type = String, format = DateTime)]
-    pub released_at: Timestamp,
-    /// Why.
-    pub reason: ReleaseReason,
-    /// The order or decision that authorises it (court, case number, date).
-    pub authorized_by: String,
-    /// Anything else to record.
-    #[serde(default)]
-    pub note: Option<String>,
-}
 
 fn open_episode(episodes: Vec<EpisodeRow>, person_id: i64) -> Result<EpisodeRow, AppError> {
     episodes
@@ -109,10 +73,9 @@ pub async fn record_document(
                 // Checked again where the person is now: they may have moved meanwhile.
                 who.require_in(Action::LegalWrite, &episode.facility, "person", person_id)?;
                 let mut documents: Vec<LegalDocument> = tx
-                    .legal_documents_of(person_id)
+                    .legal_documents_of_episode(episode.id)
                     .await?
                     .into_iter()
-                    .filter(|d| d.episode_id == episode.id)
                     .map(|d| parse("legal_documents.document", &d.document))
                     .collect::<Result<_, AppError>>()?;
                 let known_case = documents
@@ -184,18 +147,7 @@ pub async fn release(
 ) -> Result<PersonFile, AppError> {
     facility_of(store, who, person_id).await?;
     let now = Timestamp::now();
-    let mut c = Collector::default();
-    text::required(&mut c, "authorized_by", &release.authorized_by, 500);
-    if let Some(n) = &release.note {
-        text::required(&mut c, "note", n, custodia_domain::person::MAX_TEXT);
-    }
-    c.check(
-        release.released_at.as_second() > now.as_second() + CLOCK_SKEW_SECONDS,
-        "released_at",
-        "in_the_future",
-        "the release time is in the future",
-    );
-    c.finish()?;
+    release.validate(now)?;
     store
         .write(&who.actor, |tx| {
             let release = release.clone();
@@ -206,17 +158,7 @@ pub async fn release(
                 who.require_in(Action::LegalWrite, &episode.facility, "person", person_id)?;
                 let admitted = custodia_domain::time::parse(&episode.admitted_at)
                     .map_err(|e| custodia_store::StoreError::Corrupt(e.to_string()))?;
-                if release.released_at < admitted {
-                    return Err(Invalid(vec![custodia_domain::FieldError::new(
-                        "released_at",
-                        "before_admission",
-                        format!(
-                            "the release cannot come before the admission ({})",
-                            episode.admitted_at
-                        ),
-                    )])
-                    .into());
-                }
+                release.check_after(admitted, &episode.admitted_at)?;
                 let stamp = canonical(now);
                 tx.close_episode(episode.id, &canonical(release.released_at), &json(&release))
                     .await?;

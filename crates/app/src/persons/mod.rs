@@ -26,14 +26,9 @@ use custodia_store::{StoreError, WriteTx};
 use crate::access_audit::person_subject;
 use crate::error::AppError;
 
-/// A person was admitted into custody (a new person registered, or a known one re-admitted).
-pub const PERSON_ADMITTED: &str = "person.admitted";
-/// A court document was filed with an open episode.
-pub const LEGAL_DOCUMENT_RECORDED: &str = "person.legal_document_recorded";
-/// A person was released and the episode closed.
-pub const PERSON_RELEASED: &str = "person.released";
-/// A person's identity was corrected.
-pub const PERSON_CORRECTED: &str = "person.corrected";
+pub use custodia_domain::events::{
+    LEGAL_DOCUMENT_RECORDED, PERSON_ADMITTED, PERSON_CORRECTED, PERSON_RELEASED,
+};
 
 /// Parses JSON the store kept; a failure means the database holds something this version
 /// did not write.

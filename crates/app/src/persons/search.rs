@@ -140,12 +140,7 @@ pub async fn search(
     offset: i64,
     limit: i64,
 ) -> Result<SearchPage, AppError> {
-    let scope = who.facilities(Action::PersonRead);
-    if matches!(&scope, FacilityFilter::Only(codes) if codes.is_empty()) {
-        return Err(AppError::Forbidden {
-            action: Action::PersonRead,
-        });
-    }
+    let scope = who.require_some(Action::PersonRead)?;
     check(q, offset, limit)?;
     // A registry or document number is one word once its punctuation is gone.
     let number = match as_number(q) {
