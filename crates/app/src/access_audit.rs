@@ -48,9 +48,8 @@ pub async fn record(
         payload: custodia_domain::events::payload(&Access { what, reason }),
     };
     store
-        .write(&who.actor, |tx| {
-            let event = event.clone();
-            Box::pin(async move { Ok::<_, AppError>(tx.append(event).await.map(|_| ())?) })
+        .write(&who.actor, async move |tx| {
+            Ok::<_, AppError>(tx.append(event.clone()).await.map(|_| ())?)
         })
         .await
 }

@@ -44,15 +44,27 @@ pub struct FacilityView {
     pub location_count: usize,
 }
 
-/// Persons held per location. There is no person registry yet, so every place is empty;
-/// the placements issue replaces this with a query of the placements read table.
-pub(crate) fn occupied_by_location(_tree: &[Location]) -> HashMap<i64, i64> {
-    HashMap::new()
+/// Persons placed per cell now, in one facility.
+pub(crate) async fn placed_in(
+    store: &Store,
+    facility: &str,
+) -> Result<HashMap<i64, i64>, AppError> {
+    Ok(store
+        .presence_counts(Some(facility))
+        .await?
+        .remove(facility)
+        .map(|c| c.placed)
+        .unwrap_or_default())
 }
 
 /// Builds the view of a facility from its location tree.
-pub(crate) fn view(facility: Facility, tree: &[Location], now: Timestamp) -> FacilityView {
-    let by_location = occupancy::by_location(tree, &occupied_by_location(tree), now);
+pub(crate) fn view(
+    facility: Facility,
+    tree: &[Location],
+    placed: &HashMap<i64, i64>,
+    now: Timestamp,
+) -> FacilityView {
+    let by_location = occupancy::by_location(tree, placed, now);
     let Facility {
         code,
         name,
@@ -88,29 +100,27 @@ pub async fn register(
     who.require(Action::FacilityCreate, None)?;
     facility.validate()?;
     let now = Timestamp::now();
+    let registered = facility.clone();
     store
-        .write(&who.actor, |tx| {
-            let facility = facility.clone();
-            Box::pin(async move {
-                if tx.facility(&facility.code).await?.is_some() {
-                    return Err(duplicate(&facility.code));
-                }
-                tx.insert_facility(&facility, &custodia_domain::time::canonical(now))
-                    .await
-                    .map_err(|e| {
-                        if e.is_unique_violation() {
-                            duplicate(&facility.code)
-                        } else {
-                            e.into()
-                        }
-                    })?;
-                tx.append(NewEvent::facility_registered(&facility, now))
-                    .await?;
-                Ok::<_, AppError>(())
-            })
+        .write(&who.actor, async move |tx| {
+            if tx.facility(&facility.code).await?.is_some() {
+                return Err(duplicate(&facility.code));
+            }
+            tx.insert_facility(&facility, &custodia_domain::time::canonical(now))
+                .await
+                .map_err(|e| {
+                    if e.is_unique_violation() {
+                        duplicate(&facility.code)
+                    } else {
+                        e.into()
+                    }
+                })?;
+            tx.append(NewEvent::facility_registered(&facility, now))
+                .await?;
+            Ok::<_, AppError>(())
         })
         .await?;
-    Ok(view(facility, &[], now))
+    Ok(view(registered, &[], &HashMap::new(), now))
 }
 
 fn duplicate(code: &str) -> AppError {
@@ -129,35 +139,35 @@ pub async fn update(
 ) -> Result<FacilityView, AppError> {
     who.require(Action::FacilityUpdate, Some(code))?;
     let now = Timestamp::now();
+    let code = code.to_owned();
     let (facility, tree) = store
-        .write(&who.actor, |tx| {
-            let (patch, code) = (patch.clone(), code.to_owned());
-            Box::pin(async move {
-                let current = tx
-                    .facility(&code)
-                    .await?
-                    .ok_or_else(|| AppError::not_found("facility", &code))?;
-                let changed = current.patched(&patch);
-                changed.validate()?;
-                let tree = tx.locations_of(&code).await?;
-                changed.admits_locations(&tree)?;
-                if changed != current {
-                    tx.update_facility(&changed, &custodia_domain::time::canonical(now))
-                        .await?;
-                    tx.append(NewEvent::facility_changed(&changed, &patch, now))
-                        .await?;
-                }
-                Ok::<_, AppError>((changed, tree))
-            })
+        .write(&who.actor, async move |tx| {
+            let current = tx
+                .facility(&code)
+                .await?
+                .ok_or_else(|| AppError::not_found("facility", &code))?;
+            let changed = current.patched(&patch);
+            changed.validate()?;
+            let tree = tx.locations_of(&code).await?;
+            changed.admits_locations(&tree)?;
+            if changed != current {
+                tx.update_facility(&changed, &custodia_domain::time::canonical(now))
+                    .await?;
+                tx.append(NewEvent::facility_changed(&changed, &patch, now))
+                    .await?;
+            }
+            Ok::<_, AppError>((changed, tree))
         })
         .await?;
-    Ok(view(facility, &tree, now))
+    let placed = placed_in(store, &facility.code).await?;
+    Ok(view(facility, &tree, &placed, now))
 }
 
 /// Every facility with its figures.
 pub async fn list(store: &Store, who: &Principal) -> Result<Vec<FacilityView>, AppError> {
     let visible = who.facilities(Action::FacilityRead);
     let now = Timestamp::now();
+    let mut counts = store.presence_counts(None).await?;
     let mut trees: HashMap<String, Vec<Location>> = HashMap::new();
     for l in store.all_locations().await? {
         trees.entry(l.facility.clone()).or_default().push(l);
@@ -169,7 +179,8 @@ pub async fn list(store: &Store, who: &Principal) -> Result<Vec<FacilityView>, A
         .filter(|f| visible.admits(&f.code))
         .map(|f| {
             let tree = trees.remove(&f.code).unwrap_or_default();
-            view(f, &tree, now)
+            let placed = counts.remove(&f.code).map(|c| c.placed).unwrap_or_default();
+            view(f, &tree, &placed, now)
         })
         .collect())
 }
@@ -182,5 +193,6 @@ pub async fn get(store: &Store, who: &Principal, code: &str) -> Result<FacilityV
         .await?
         .ok_or_else(|| AppError::not_found("facility", code))?;
     let tree = store.locations_of(code).await?;
-    Ok(view(facility, &tree, Timestamp::now()))
+    let placed = placed_in(store, code).await?;
+    Ok(view(facility, &tree, &placed, Timestamp::now()))
 }

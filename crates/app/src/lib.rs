@@ -12,6 +12,7 @@ pub mod history;
 pub mod import;
 pub mod locations;
 pub mod persons;
+pub mod population;
 pub mod principal;
 pub mod secrets;
 pub mod sessions;

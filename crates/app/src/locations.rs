@@ -1,5 +1,7 @@
 //! Use cases for locations: add, change, put out of service and back, list and look.
 
+use std::collections::HashMap;
+
 use jiff::Timestamp;
 use serde::Serialize;
 
@@ -11,7 +13,7 @@ use custodia_domain::{Location, LocationPatch, NewLocation, OutOfServiceRequest}
 use custodia_store::{Store, WriteTx};
 
 use crate::error::AppError;
-use crate::facilities::occupied_by_location;
+use crate::facilities::placed_in;
 use crate::principal::Principal;
 
 /// A location with the capacity and occupancy of its whole subtree now.
@@ -27,8 +29,8 @@ pub struct LocationView {
     pub occupancy: Occupancy,
 }
 
-fn views(tree: &[Location], now: Timestamp) -> Vec<LocationView> {
-    let totals = occupancy::by_location(tree, &occupied_by_location(tree), now);
+fn views(tree: &[Location], placed: &HashMap<i64, i64>, now: Timestamp) -> Vec<LocationView> {
+    let totals = occupancy::by_location(tree, placed, now);
     let closed = out_of_service_ids(tree, now);
     tree.iter()
         .map(|l| LocationView {
@@ -39,8 +41,15 @@ fn views(tree: &[Location], now: Timestamp) -> Vec<LocationView> {
         .collect()
 }
 
-fn view_of(tree: &[Location], id: i64, now: Timestamp) -> Result<LocationView, AppError> {
-    views(tree, now)
+async fn view_of(
+    store: &Store,
+    tree: &[Location],
+    id: i64,
+    now: Timestamp,
+) -> Result<LocationView, AppError> {
+    let facility = tree.first().map(|l| l.facility.clone()).unwrap_or_default();
+    let placed = placed_in(store, &facility).await?;
+    views(tree, &placed, now)
         .into_iter()
         .find(|v| v.location.id == id)
         .ok_or_else(|| AppError::not_found("location", id))
@@ -58,6 +67,7 @@ pub async fn list(
     }
     Ok(views(
         &store.locations_of(facility).await?,
+        &placed_in(store, facility).await?,
         Timestamp::now(),
     ))
 }
@@ -70,7 +80,7 @@ pub async fn get(store: &Store, who: &Principal, id: i64) -> Result<LocationView
         .ok_or_else(|| AppError::not_found("location", id))?;
     who.require_in(Action::FacilityRead, &location.facility, "location", id)?;
     let tree = store.locations_of(&location.facility).await?;
-    view_of(&tree, id, Timestamp::now())
+    view_of(store, &tree, id, Timestamp::now()).await
 }
 
 /// Adds a location to a facility.
@@ -83,36 +93,34 @@ pub async fn add(
     who.require(Action::LocationWrite, Some(facility))?;
     new.validate_fields()?;
     let now = Timestamp::now();
+    let facility = facility.to_owned();
     let (tree, id) = store
-        .write(&who.actor, |tx| {
-            let (new, facility) = (new.clone(), facility.to_owned());
-            Box::pin(async move {
-                let facility = facility.as_str();
-                let f = tx
-                    .facility(facility)
-                    .await?
-                    .ok_or_else(|| AppError::not_found("facility", facility))?;
-                let mut tree = tx.locations_of(facility).await?;
-                // A taken code is a conflict (409), whether a concurrent insert or this
-                // check finds it first.
-                if tree.iter().any(|l| l.code == new.code) {
-                    return Err(duplicate(facility, &new.code));
-                }
-                // Validate as if it were stored, with a placeholder id no stored row has.
-                let mut candidate = new.stored(0, facility);
-                validate_change(&f, &tree, &candidate)?;
-                candidate.id = tx
-                    .insert_location(facility, &new, &custodia_domain::time::canonical(now))
-                    .await
-                    .map_err(|e| duplicate_or(e, facility, &new.code))?;
-                tx.append(NewEvent::location_added(&candidate, now)).await?;
-                let id = candidate.id;
-                tree.push(candidate);
-                Ok::<_, AppError>((tree, id))
-            })
+        .write(&who.actor, async move |tx| {
+            let facility = facility.as_str();
+            let f = tx
+                .facility(facility)
+                .await?
+                .ok_or_else(|| AppError::not_found("facility", facility))?;
+            let mut tree = tx.locations_of(facility).await?;
+            // A taken code is a conflict (409), whether a concurrent insert or this
+            // check finds it first.
+            if tree.iter().any(|l| l.code == new.code) {
+                return Err(duplicate(facility, &new.code));
+            }
+            // Validate as if it were stored, with a placeholder id no stored row has.
+            let mut candidate = new.stored(0, facility);
+            validate_change(&f, &tree, &candidate)?;
+            candidate.id = tx
+                .insert_location(facility, &new, &custodia_domain::time::canonical(now))
+                .await
+                .map_err(|e| duplicate_or(e, facility, &new.code))?;
+            tx.append(NewEvent::location_added(&candidate, now)).await?;
+            let id = candidate.id;
+            tree.push(candidate);
+            Ok::<_, AppError>((tree, id))
         })
         .await?;
-    view_of(&tree, id, now)
+    view_of(store, &tree, id, now).await
 }
 
 fn duplicate(facility: &str, code: &str) -> AppError {
@@ -157,32 +165,30 @@ pub async fn update(
     patch: LocationPatch,
 ) -> Result<LocationView, AppError> {
     let now = Timestamp::now();
+    let principal = who.clone();
     let tree = store
-        .write(&who.actor, |tx| {
-            let (patch, who) = (patch.clone(), who.clone());
-            Box::pin(async move {
-                let (facility, mut tree, current) = load(tx, &who, id).await?;
-                let changed = current.patched(&patch);
-                if tree
-                    .iter()
-                    .any(|l| l.id != changed.id && l.code == changed.code)
-                {
-                    return Err(duplicate(&changed.facility, &changed.code));
-                }
-                validate_change(&facility, &tree, &changed)?;
-                if changed != current {
-                    tx.update_location(&changed, &custodia_domain::time::canonical(now))
-                        .await
-                        .map_err(|e| duplicate_or(e, &changed.facility, &changed.code))?;
-                    tx.append(NewEvent::location_changed(&changed, &patch, now))
-                        .await?;
-                }
-                replace(&mut tree, changed);
-                Ok::<_, AppError>(tree)
-            })
+        .write(&who.actor, async move |tx| {
+            let (facility, mut tree, current) = load(tx, &principal, id).await?;
+            let changed = current.patched(&patch);
+            if tree
+                .iter()
+                .any(|l| l.id != changed.id && l.code == changed.code)
+            {
+                return Err(duplicate(&changed.facility, &changed.code));
+            }
+            validate_change(&facility, &tree, &changed)?;
+            if changed != current {
+                tx.update_location(&changed, &custodia_domain::time::canonical(now))
+                    .await
+                    .map_err(|e| duplicate_or(e, &changed.facility, &changed.code))?;
+                tx.append(NewEvent::location_changed(&changed, &patch, now))
+                    .await?;
+            }
+            replace(&mut tree, changed);
+            Ok::<_, AppError>(tree)
         })
         .await?;
-    view_of(&tree, id, now)
+    view_of(store, &tree, id, now).await
 }
 
 fn replace(tree: &mut [Location], changed: Location) {
@@ -202,27 +208,25 @@ pub async fn take_out_of_service(
     let now = Timestamp::now();
     let period = request.into_period(now);
     period.validate()?;
+    let principal = who.clone();
     let tree = store
-        .write(&who.actor, |tx| {
-            let (period, who) = (period.clone(), who.clone());
-            Box::pin(async move {
-                let (_, mut tree, mut location) = load(tx, &who, id).await?;
-                let replaced = location.take_out_of_service(period.clone(), now)?;
-                tx.update_location(&location, &custodia_domain::time::canonical(now))
-                    .await?;
-                tx.append(NewEvent::location_out_of_service(
-                    &location,
-                    &period,
-                    replaced.as_ref(),
-                    now,
-                ))
+        .write(&who.actor, async move |tx| {
+            let (_, mut tree, mut location) = load(tx, &principal, id).await?;
+            let replaced = location.take_out_of_service(period.clone(), now)?;
+            tx.update_location(&location, &custodia_domain::time::canonical(now))
                 .await?;
-                replace(&mut tree, location);
-                Ok::<_, AppError>(tree)
-            })
+            tx.append(NewEvent::location_out_of_service(
+                &location,
+                &period,
+                replaced.as_ref(),
+                now,
+            ))
+            .await?;
+            replace(&mut tree, location);
+            Ok::<_, AppError>(tree)
         })
         .await?;
-    view_of(&tree, id, now)
+    view_of(store, &tree, id, now).await
 }
 
 /// Puts a location back in service, ending any out-of-service period.
@@ -232,20 +236,18 @@ pub async fn return_to_service(
     id: i64,
 ) -> Result<LocationView, AppError> {
     let now = Timestamp::now();
+    let principal = who.clone();
     let tree = store
-        .write(&who.actor, |tx| {
-            let who = who.clone();
-            Box::pin(async move {
-                let (_, mut tree, mut location) = load(tx, &who, id).await?;
-                let ended = location.return_to_service()?;
-                tx.update_location(&location, &custodia_domain::time::canonical(now))
-                    .await?;
-                tx.append(NewEvent::location_returned(&location, Some(&ended), now))
-                    .await?;
-                replace(&mut tree, location);
-                Ok::<_, AppError>(tree)
-            })
+        .write(&who.actor, async move |tx| {
+            let (_, mut tree, mut location) = load(tx, &principal, id).await?;
+            let ended = location.return_to_service()?;
+            tx.update_location(&location, &custodia_domain::time::canonical(now))
+                .await?;
+            tx.append(NewEvent::location_returned(&location, Some(&ended), now))
+                .await?;
+            replace(&mut tree, location);
+            Ok::<_, AppError>(tree)
         })
         .await?;
-    view_of(&tree, id, now)
+    view_of(store, &tree, id, now).await
 }

@@ -88,31 +88,22 @@ pub async fn start(
     let id_hash = secrets::token_hash(&secret);
     let previous = previous.map(secrets::token_hash);
     let actor = format!("user:{}", user.username);
+    let (csrf, client) = (csrf_token.clone(), client.to_owned());
     store
-        .write(&actor, |tx| {
-            let (id_hash, csrf, previous, username, client) = (
-                id_hash.clone(),
-                csrf_token.clone(),
-                previous.clone(),
-                user.username.clone(),
-                client.to_owned(),
+        .write(&actor, async move |tx| {
+            if let Some(old) = &previous {
+                tx.revoke_session(old, now).await?;
+            }
+            tx.insert_session(&id_hash, user.id, &csrf, now, expires_at)
+                .await?;
+            let event = NewEvent::about_user(
+                "session.started",
+                &user.username,
+                &SessionEvent { client: &client },
+                now,
             );
-            let user_id = user.id;
-            Box::pin(async move {
-                if let Some(old) = previous {
-                    tx.revoke_session(&old, now).await?;
-                }
-                tx.insert_session(&id_hash, user_id, &csrf, now, expires_at)
-                    .await?;
-                let event = NewEvent::about_user(
-                    "session.started",
-                    &username,
-                    &SessionEvent { client: &client },
-                    now,
-                );
-                tx.append(event).await?;
-                Ok::<_, AppError>(())
-            })
+            tx.append(event).await?;
+            Ok::<_, AppError>(())
         })
         .await?;
     Ok(Started {
@@ -146,9 +137,8 @@ pub async fn authenticate(store: &Store, secret: &str) -> Result<Live, AppError>
     }
     if session.last_seen_at + TOUCH_EVERY <= now {
         store
-            .write("system:session", |tx| {
-                let id_hash = id_hash.clone();
-                Box::pin(async move { Ok::<_, AppError>(tx.touch_session(&id_hash, now).await?) })
+            .write("system:session", async move |tx| {
+                Ok::<_, AppError>(tx.touch_session(&id_hash, now).await?)
             })
             .await?;
     }
@@ -167,21 +157,19 @@ pub async fn end(store: &Store, secret: &str) -> Result<(), AppError> {
         return Ok(());
     };
     let now = Timestamp::now();
+    let actor = format!("user:{}", session.username);
     store
-        .write(&format!("user:{}", session.username), |tx| {
-            let (id_hash, username) = (id_hash.clone(), session.username.clone());
-            Box::pin(async move {
-                if tx.revoke_session(&id_hash, now).await? {
-                    let event = NewEvent::about_user(
-                        "session.ended",
-                        &username,
-                        &serde_json::json!({}),
-                        now,
-                    );
-                    tx.append(event).await?;
-                }
-                Ok::<_, AppError>(())
-            })
+        .write(&actor, async move |tx| {
+            if tx.revoke_session(&id_hash, now).await? {
+                let event = NewEvent::about_user(
+                    "session.ended",
+                    &session.username,
+                    &serde_json::json!({}),
+                    now,
+                );
+                tx.append(event).await?;
+            }
+            Ok::<_, AppError>(())
         })
         .await
 }

@@ -81,10 +81,10 @@ impl Throttle {
 }
 
 #[derive(Serialize)]
-struct Locked {
+struct Locked<'a> {
     failed_sign_ins: i64,
     until: String,
-    client: String,
+    client: &'a str,
 }
 
 /// Signs in for an API token valid 12 hours. Every refusal is the same
@@ -175,10 +175,8 @@ async fn attempt(
         if creds.failed_logins > 0 || creds.user.locked_until.is_some() {
             let id = creds.user.id;
             store
-                .write("system:sign-in", |tx| {
-                    Box::pin(
-                        async move { Ok::<_, AppError>(tx.set_login_state(id, 0, None).await?) },
-                    )
+                .write("system:sign-in", async move |tx| {
+                    Ok::<_, AppError>(tx.set_login_state(id, 0, None).await?)
                 })
                 .await?;
         }
@@ -186,25 +184,22 @@ async fn attempt(
     }
     let (id, client, username) = (creds.user.id, client.to_owned(), username.to_owned());
     store
-        .write("system:sign-in", |tx| {
-            let (client, username) = (client.clone(), username.clone());
-            Box::pin(async move {
-                // Counted in the database, atomically: parallel failures all count, and a
-                // lock that has run out starts the count again.
-                let failed = tx.count_failed_login(id, now).await?;
-                if failed >= LOCK_AFTER {
-                    let until = now + LOCK_FOR;
-                    tx.set_login_state(id, 0, Some(until)).await?;
-                    let details = Locked {
-                        failed_sign_ins: failed,
-                        until: custodia_domain::time::canonical(until),
-                        client,
-                    };
-                    tx.append(NewEvent::about_user(USER_LOCKED, &username, &details, now))
-                        .await?;
-                }
-                Ok::<_, AppError>(())
-            })
+        .write("system:sign-in", async move |tx| {
+            // Counted in the database, atomically: parallel failures all count, and a
+            // lock that has run out starts the count again.
+            let failed = tx.count_failed_login(id, now).await?;
+            if failed >= LOCK_AFTER {
+                let until = now + LOCK_FOR;
+                tx.set_login_state(id, 0, Some(until)).await?;
+                let details = Locked {
+                    failed_sign_ins: failed,
+                    until: custodia_domain::time::canonical(until),
+                    client: &client,
+                };
+                tx.append(NewEvent::about_user(USER_LOCKED, &username, &details, now))
+                    .await?;
+            }
+            Ok::<_, AppError>(())
         })
         .await?;
     Err(AppError::Unauthenticated)

@@ -114,36 +114,33 @@ pub async fn add(store: &Store, who: &Principal, new: NewUser) -> Result<User, A
     let hash = secrets::hash_password(&new.password).await?;
     let now = Timestamp::now();
     store
-        .write(&who.actor, |tx| {
-            let (new, hash) = (new.clone(), hash.clone());
-            Box::pin(async move {
-                if tx.credentials(&new.username).await?.is_some() {
-                    return Err(AppError::Conflict {
-                        code: "duplicate_username",
-                        message: format!("user {} already exists", new.username),
-                    });
-                }
-                check_grants(tx, &new.grants).await?;
-                let id = tx
-                    .insert_user(&new.username, &new.display_name, &hash, now)
-                    .await?;
-                for g in &new.grants {
-                    tx.insert_grant(id, g).await?;
-                }
-                let details = UserCreated {
-                    username: &new.username,
-                    display_name: &new.display_name,
-                    grants: &new.grants,
-                };
-                tx.append(NewEvent::about_user(
-                    USER_CREATED,
-                    &new.username,
-                    &details,
-                    now,
-                ))
+        .write(&who.actor, async move |tx| {
+            if tx.credentials(&new.username).await?.is_some() {
+                return Err(AppError::Conflict {
+                    code: "duplicate_username",
+                    message: format!("user {} already exists", new.username),
+                });
+            }
+            check_grants(tx, &new.grants).await?;
+            let id = tx
+                .insert_user(&new.username, &new.display_name, &hash, now)
                 .await?;
-                Ok::<_, AppError>(user_in(tx, &new.username).await?.user)
-            })
+            for g in &new.grants {
+                tx.insert_grant(id, g).await?;
+            }
+            let details = UserCreated {
+                username: &new.username,
+                display_name: &new.display_name,
+                grants: &new.grants,
+            };
+            tx.append(NewEvent::about_user(
+                USER_CREATED,
+                &new.username,
+                &details,
+                now,
+            ))
+            .await?;
+            Ok::<_, AppError>(user_in(tx, &new.username).await?.user)
         })
         .await
 }
@@ -157,18 +154,16 @@ pub async fn grant(
 ) -> Result<User, AppError> {
     who.require(Action::UserAdmin, None)?;
     let now = Timestamp::now();
+    let username = username.to_owned();
     store
-        .write(&who.actor, |tx| {
-            let (grant, username) = (grant.clone(), username.to_owned());
-            Box::pin(async move {
-                let user = user_in(tx, &username).await?.user;
-                check_grants(tx, std::slice::from_ref(&grant)).await?;
-                if tx.insert_grant(user.id, &grant).await? {
-                    tx.append(NewEvent::about_user(USER_GRANTED, &username, &grant, now))
-                        .await?;
-                }
-                Ok::<_, AppError>(user_in(tx, &username).await?.user)
-            })
+        .write(&who.actor, async move |tx| {
+            let user = user_in(tx, &username).await?.user;
+            check_grants(tx, std::slice::from_ref(&grant)).await?;
+            if tx.insert_grant(user.id, &grant).await? {
+                tx.append(NewEvent::about_user(USER_GRANTED, &username, &grant, now))
+                    .await?;
+            }
+            Ok::<_, AppError>(user_in(tx, &username).await?.user)
         })
         .await
 }
@@ -177,23 +172,21 @@ pub async fn grant(
 pub async fn disable(store: &Store, who: &Principal, username: &str) -> Result<User, AppError> {
     who.require(Action::UserAdmin, None)?;
     let now = Timestamp::now();
+    let username = username.to_owned();
     store
-        .write(&who.actor, |tx| {
-            let username = username.to_owned();
-            Box::pin(async move {
-                let user = user_in(tx, &username).await?.user;
-                if user.active {
-                    tx.set_user_active(user.id, false, now).await?;
-                    tx.append(NewEvent::about_user(
-                        USER_DISABLED,
-                        &username,
-                        &serde_json::json!({}),
-                        now,
-                    ))
-                    .await?;
-                }
-                Ok::<_, AppError>(user_in(tx, &username).await?.user)
-            })
+        .write(&who.actor, async move |tx| {
+            let user = user_in(tx, &username).await?.user;
+            if user.active {
+                tx.set_user_active(user.id, false, now).await?;
+                tx.append(NewEvent::about_user(
+                    USER_DISABLED,
+                    &username,
+                    &serde_json::json!({}),
+                    now,
+                ))
+                .await?;
+            }
+            Ok::<_, AppError>(user_in(tx, &username).await?.user)
         })
         .await
 }
@@ -253,52 +246,45 @@ pub(crate) async fn issue(
         .checked_add(lifetime)
         .map_err(|_| AppError::BadFile("token lifetime out of range".into()))?;
     let (secret, hash) = secrets::new_token()?;
+    let (username, name) = (username.to_owned(), name.to_owned());
     store
-        .write(actor, |tx| {
-            let (username, name, hash, secret) = (
-                username.to_owned(),
-                name.to_owned(),
-                hash.clone(),
-                secret.clone(),
-            );
-            Box::pin(async move {
-                let creds = user_in(tx, &username).await?;
-                if !creds.user.active {
-                    return Err(AppError::Conflict {
-                        code: "user_disabled",
-                        message: format!("user {username} is disabled"),
-                    });
-                }
-                let id = tx
-                    .insert_token(creds.user.id, &name, &hash, scope, now, expires_at)
-                    .await?;
-                let details = TokenEvent {
-                    token_id: id,
-                    name: &name,
-                    scope,
-                    expires_at: Some(custodia_domain::time::canonical(expires_at)),
-                };
-                tx.append(NewEvent::about_user(
-                    TOKEN_CREATED,
-                    &username,
-                    &details,
-                    now,
-                ))
+        .write(actor, async move |tx| {
+            let creds = user_in(tx, &username).await?;
+            if !creds.user.active {
+                return Err(AppError::Conflict {
+                    code: "user_disabled",
+                    message: format!("user {username} is disabled"),
+                });
+            }
+            let id = tx
+                .insert_token(creds.user.id, &name, &hash, scope, now, expires_at)
                 .await?;
-                let record = ApiToken {
-                    id,
-                    username: username.clone(),
-                    name: name.clone(),
-                    scope,
-                    created_at: now,
-                    expires_at,
-                    revoked_at: None,
-                };
-                Ok::<_, AppError>(IssuedToken {
-                    token: secret,
-                    expires_at,
-                    record,
-                })
+            let details = TokenEvent {
+                token_id: id,
+                name: &name,
+                scope,
+                expires_at: Some(custodia_domain::time::canonical(expires_at)),
+            };
+            tx.append(NewEvent::about_user(
+                TOKEN_CREATED,
+                &username,
+                &details,
+                now,
+            ))
+            .await?;
+            let record = ApiToken {
+                id,
+                username: username.clone(),
+                name: name.clone(),
+                scope,
+                created_at: now,
+                expires_at,
+                revoked_at: None,
+            };
+            Ok::<_, AppError>(IssuedToken {
+                token: secret.clone(),
+                expires_at,
+                record,
             })
         })
         .await
@@ -309,31 +295,29 @@ pub async fn revoke_token(store: &Store, who: &Principal, id: i64) -> Result<Api
     who.require(Action::UserAdmin, None)?;
     let now = Timestamp::now();
     store
-        .write(&who.actor, |tx| {
-            Box::pin(async move {
-                let token = tx
-                    .revoke_token(id, now)
-                    .await?
-                    .ok_or_else(|| AppError::not_found("token", id))?;
-                if token.revoked_at.is_none() {
-                    let details = TokenEvent {
-                        token_id: id,
-                        name: &token.name,
-                        scope: token.scope,
-                        expires_at: None,
-                    };
-                    tx.append(NewEvent::about_user(
-                        TOKEN_REVOKED,
-                        &token.username,
-                        &details,
-                        now,
-                    ))
-                    .await?;
-                }
-                Ok::<_, AppError>(ApiToken {
-                    revoked_at: token.revoked_at.or(Some(now)),
-                    ..token
-                })
+        .write(&who.actor, async move |tx| {
+            let token = tx
+                .revoke_token(id, now)
+                .await?
+                .ok_or_else(|| AppError::not_found("token", id))?;
+            if token.revoked_at.is_none() {
+                let details = TokenEvent {
+                    token_id: id,
+                    name: &token.name,
+                    scope: token.scope,
+                    expires_at: None,
+                };
+                tx.append(NewEvent::about_user(
+                    TOKEN_REVOKED,
+                    &token.username,
+                    &details,
+                    now,
+                ))
+                .await?;
+            }
+            Ok::<_, AppError>(ApiToken {
+                revoked_at: token.revoked_at.or(Some(now)),
+                ..token
             })
         })
         .await

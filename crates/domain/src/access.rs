@@ -58,6 +58,18 @@ vocabulary!(
         HealthRead = "health.read",
         /// Record and correct health information (the admission's health screening).
         HealthWrite = "health.write",
+        /// Place persons in cells and move them within the facility; record absences.
+        PlacementWrite = "placement.write",
+        /// Override capacity (or a place out of service) with a written reason.
+        CapacityOverride = "capacity.override",
+        /// Set a person's security classification.
+        ClassificationWrite = "classification.write",
+        /// See gangs, affiliations and keep-apart rules and reasons.
+        IntelligenceRead = "intelligence.read",
+        /// Record gangs, affiliations and keep-apart rules.
+        IntelligenceWrite = "intelligence.write",
+        /// Record physical counts and reconcile them.
+        CountWrite = "count.write",
     }
 );
 
@@ -150,6 +162,7 @@ impl Action {
                 | Action::AccessAuditRead
                 | Action::PersonRead
                 | Action::HealthRead
+                | Action::IntelligenceRead
         )
     }
 
@@ -178,6 +191,12 @@ pub const MATRIX: &[(Role, &[Action])] = &[
             Action::PersonAdmit,
             Action::LegalWrite,
             Action::PersonCorrect,
+            Action::PlacementWrite,
+            Action::CapacityOverride,
+            Action::ClassificationWrite,
+            Action::IntelligenceRead,
+            Action::IntelligenceWrite,
+            Action::CountWrite,
         ],
     ),
     (
@@ -186,6 +205,7 @@ pub const MATRIX: &[(Role, &[Action])] = &[
             Action::FacilityRead,
             Action::HistoryRead,
             Action::PersonRead,
+            Action::IntelligenceRead,
         ],
     ),
     (
@@ -199,6 +219,10 @@ pub const MATRIX: &[(Role, &[Action])] = &[
             Action::PersonAdmit,
             Action::LegalWrite,
             Action::PersonCorrect,
+            Action::PlacementWrite,
+            Action::CapacityOverride,
+            Action::ClassificationWrite,
+            Action::CountWrite,
         ],
     ),
     (
@@ -207,6 +231,8 @@ pub const MATRIX: &[(Role, &[Action])] = &[
             Action::FacilityRead,
             Action::PersonRead,
             Action::PersonAdmit,
+            Action::PlacementWrite,
+            Action::CountWrite,
         ],
     ),
     (
@@ -222,7 +248,12 @@ pub const MATRIX: &[(Role, &[Action])] = &[
     ),
     (
         Role::IntelligenceAnalyst,
-        &[Action::FacilityRead, Action::PersonRead],
+        &[
+            Action::FacilityRead,
+            Action::PersonRead,
+            Action::IntelligenceRead,
+            Action::IntelligenceWrite,
+        ],
     ),
     (
         Role::HealthOfficer,
@@ -331,9 +362,18 @@ mod tests {
                 PersonAdmit,
                 LegalWrite,
                 PersonCorrect,
+                PlacementWrite,
+                CapacityOverride,
+                ClassificationWrite,
+                IntelligenceRead,
+                IntelligenceWrite,
+                CountWrite,
             ],
         ),
-        (NationalOperations, &[FacilityRead, HistoryRead, PersonRead]),
+        (
+            NationalOperations,
+            &[FacilityRead, HistoryRead, PersonRead, IntelligenceRead],
+        ),
         (
             FacilityDirector,
             &[
@@ -345,9 +385,22 @@ mod tests {
                 PersonAdmit,
                 LegalWrite,
                 PersonCorrect,
+                PlacementWrite,
+                CapacityOverride,
+                ClassificationWrite,
+                CountWrite,
             ],
         ),
-        (FacilityOfficer, &[FacilityRead, PersonRead, PersonAdmit]),
+        (
+            FacilityOfficer,
+            &[
+                FacilityRead,
+                PersonRead,
+                PersonAdmit,
+                PlacementWrite,
+                CountWrite,
+            ],
+        ),
         (
             RecordsOfficer,
             &[
@@ -359,7 +412,15 @@ mod tests {
                 PersonCorrect,
             ],
         ),
-        (IntelligenceAnalyst, &[FacilityRead, PersonRead]),
+        (
+            IntelligenceAnalyst,
+            &[
+                FacilityRead,
+                PersonRead,
+                IntelligenceRead,
+                IntelligenceWrite,
+            ],
+        ),
         (
             HealthOfficer,
             &[FacilityRead, PersonRead, HealthRead, HealthWrite],

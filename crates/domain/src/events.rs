@@ -28,6 +28,22 @@ pub const LEGAL_DOCUMENT_RECORDED: &str = "person.legal_document_recorded";
 pub const PERSON_RELEASED: &str = "person.released";
 /// A person's identity or admission record was corrected.
 pub const PERSON_CORRECTED: &str = "person.corrected";
+/// A person was placed in a cell for the first time in an episode (from unallocated).
+pub const PERSON_PLACED: &str = "person.placed";
+/// A person was moved from one cell to another within the facility.
+pub const PERSON_MOVED: &str = "person.moved";
+/// A person's security classification was set.
+pub const PERSON_CLASSIFIED: &str = "person.classified";
+/// A security threat group was registered.
+pub const GROUP_REGISTERED: &str = "group.registered";
+/// A person's affiliation with a group was recorded.
+pub const AFFILIATION_RECORDED: &str = "person.affiliation_recorded";
+/// A keep-apart rule was recorded.
+pub const KEEP_APART_RECORDED: &str = "keep_apart.recorded";
+/// A physical count was recorded.
+pub const COUNT_RECORDED: &str = "count.recorded";
+/// A count's discrepancy was reconciled.
+pub const COUNT_RECONCILED: &str = "count.reconciled";
 
 /// A user was created.
 pub const USER_CREATED: &str = "user.created";

@@ -35,6 +35,8 @@ pub struct LocationRow {
     pub security_level: SecurityLevel,
     /// Sex of the persons it holds.
     pub holds_sex: HoldsSex,
+    /// Legal status of the persons it holds.
+    pub holds_legal_status: crate::placement::HoldsLegalStatus,
     /// Official places in the location itself.
     pub design_capacity: i64,
     /// Places usable now in the location itself.
@@ -319,6 +321,7 @@ pub fn plan(
             parent_id: None,
             security_level: row.security_level,
             holds_sex: row.holds_sex,
+            holds_legal_status: row.holds_legal_status,
             design_capacity: row.design_capacity,
             operational_capacity: row.operational_capacity,
         };
@@ -370,6 +373,7 @@ pub fn plan(
                     parent_id: None,
                     security_level: row.security_level,
                     holds_sex: row.holds_sex,
+                    holds_legal_status: row.holds_legal_status,
                     design_capacity: row.design_capacity,
                     operational_capacity: row.operational_capacity,
                 },
@@ -438,6 +442,7 @@ mod tests {
             parent,
             security_level: SecurityLevel::Maximum,
             holds_sex: HoldsSex::Men,
+            holds_legal_status: crate::placement::HoldsLegalStatus::Both,
             design_capacity: 4,
             operational_capacity: 4,
         }

@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::facility::{Facility, HoldsSex, SecurityLevel};
 use crate::patch::double_option;
+use crate::placement::HoldsLegalStatus;
 use crate::text;
 use crate::validation::{Collector, Invalid, Refused};
 use crate::vocabulary;
@@ -123,6 +124,9 @@ pub struct NewLocation {
     pub security_level: SecurityLevel,
     /// Sex of the persons it holds (`both` only where it has no places of its own).
     pub holds_sex: HoldsSex,
+    /// Legal status of the persons it holds (Mandela Rule 11b); `both` when absent.
+    #[serde(default)]
+    pub holds_legal_status: HoldsLegalStatus,
     /// Official places in this location itself (not counting sub-locations).
     pub design_capacity: i64,
     /// Places that may actually be used now in this location itself.
@@ -146,6 +150,8 @@ pub struct Location {
     pub security_level: SecurityLevel,
     /// Sex of the persons it holds.
     pub holds_sex: HoldsSex,
+    /// Legal status of the persons it holds (Mandela Rule 11b).
+    pub holds_legal_status: HoldsLegalStatus,
     /// Official places in the location itself.
     pub design_capacity: i64,
     /// Places usable now in the location itself.
@@ -170,6 +176,8 @@ pub struct LocationPatch {
     pub security_level: Option<SecurityLevel>,
     /// New sex of the persons it holds.
     pub holds_sex: Option<HoldsSex>,
+    /// New legal status of the persons it holds.
+    pub holds_legal_status: Option<HoldsLegalStatus>,
     /// New official places.
     pub design_capacity: Option<i64>,
     /// New usable places.
@@ -187,6 +195,7 @@ impl NewLocation {
             parent_id: self.parent_id,
             security_level: self.security_level,
             holds_sex: self.holds_sex,
+            holds_legal_status: self.holds_legal_status,
             design_capacity: self.design_capacity,
             operational_capacity: self.operational_capacity,
             out_of_service: None,
@@ -272,6 +281,15 @@ impl NewLocation {
                     parent.code, parent.holds_sex
                 ),
             );
+            c.check(
+                !parent.holds_legal_status.contains(self.holds_legal_status),
+                "holds_legal_status",
+                "legal_status_not_in_parent",
+                format!(
+                    "the parent location {} holds {} persons only",
+                    parent.code, parent.holds_legal_status
+                ),
+            );
         }
         c.finish()
     }
@@ -286,6 +304,7 @@ impl Location {
             parent_id: self.parent_id,
             security_level: self.security_level,
             holds_sex: self.holds_sex,
+            holds_legal_status: self.holds_legal_status,
             design_capacity: self.design_capacity,
             operational_capacity: self.operational_capacity,
         }
@@ -347,6 +366,9 @@ impl Location {
         }
         if let Some(v) = patch.holds_sex {
             l.holds_sex = v;
+        }
+        if let Some(v) = patch.holds_legal_status {
+            l.holds_legal_status = v;
         }
         if let Some(v) = patch.design_capacity {
             l.design_capacity = v;
@@ -411,6 +433,17 @@ pub fn validate_change(
                 child.code, child.holds_sex
             ),
         );
+        c.check(
+            !changed
+                .holds_legal_status
+                .contains(child.holds_legal_status),
+            "holds_legal_status",
+            "legal_status_excludes_child",
+            format!(
+                "sub-location {} holds {} persons, which this location would no longer admit",
+                child.code, child.holds_legal_status
+            ),
+        );
     }
     c.finish()
 }
@@ -466,6 +499,7 @@ pub(crate) mod tests {
             parent_id: parent,
             security_level: SecurityLevel::Maximum,
             holds_sex: HoldsSex::Men,
+            holds_legal_status: HoldsLegalStatus::Both,
             design_capacity: design,
             operational_capacity: operational,
             out_of_service: None,

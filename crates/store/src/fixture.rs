@@ -143,68 +143,65 @@ impl Store {
     /// transaction; `words` are the batch's distinct words with their posting counts.
     pub async fn load_fixture_persons(
         &self,
-        persons: std::sync::Arc<Vec<FixturePerson>>,
-        words: std::sync::Arc<Vec<(String, i64)>>,
+        persons: Vec<FixturePerson>,
+        words: Vec<(String, i64)>,
     ) -> Result<(), StoreError> {
         let now = custodia_domain::time::canonical(jiff::Timestamp::now());
-        self.write("bench", |tx| {
-            let (persons, words, now) = (persons.clone(), words.clone(), now.clone());
-            Box::pin(async move {
-                match tx.conn() {
-                    Conn::Sqlite(c) => {
+        self.write("bench", async move |tx| {
+            match tx.conn() {
+                Conn::Sqlite(c) => {
+                    crate::sqlite::execute_many(
+                        c,
+                        INSERT_PERSON,
+                        persons.iter().map(|p| person_params(p, &now)),
+                    )?;
+                    for p in persons.iter() {
+                        let all = p.terms.join(" ");
                         crate::sqlite::execute_many(
                             c,
-                            INSERT_PERSON,
-                            persons.iter().map(|p| person_params(p, &now)),
+                            INSERT_TERM,
+                            p.terms.iter().map(|t| term_params(t, p, &all)),
                         )?;
-                        for p in persons.iter() {
-                            let all = p.terms.join(" ");
-                            crate::sqlite::execute_many(
-                                c,
-                                INSERT_TERM,
-                                p.terms.iter().map(|t| term_params(t, p, &all)),
-                            )?;
-                        }
-                    }
-                    Conn::Postgres(c) => {
-                        let people: Vec<Vec<Option<String>>> =
-                            persons.iter().map(|p| person_row(p, &now)).collect();
-                        copy(c, COPY_PERSONS, people.into_iter()).await?;
-                        let terms: Vec<Vec<Option<String>>> =
-                            persons.iter().flat_map(term_rows).collect();
-                        copy(c, COPY_TERMS, terms.into_iter()).await?;
                     }
                 }
-                match tx.conn() {
-                    Conn::Postgres(c) => {
-                        // One COPY and one set-based upsert instead of a statement per word.
-                        sqlx::query(CREATE_WORDS_TEMP).execute(&mut *c).await?;
-                        let rows: Vec<Vec<Option<String>>> = words
-                            .iter()
-                            .map(|(w, n)| {
-                                vec![
-                                    Some(w.clone()),
-                                    Some(w.chars().rev().collect()),
-                                    Some(n.to_string()),
-                                ]
-                            })
-                            .collect();
-                        copy(c, COPY_WORDS_TEMP, rows.into_iter()).await?;
-                        sqlx::query(MERGE_WORDS_TEMP).execute(&mut *c).await?;
-                    }
-                    mut conn => {
-                        for (w, n) in words.iter() {
-                            let reversed: String = w.chars().rev().collect();
-                            conn.execute(
-                                INSERT_WORD,
-                                &[w.into(), reversed.as_str().into(), (*n).into()],
-                            )
-                            .await?;
-                        }
+                Conn::Postgres(c) => {
+                    let people: Vec<Vec<Option<String>>> =
+                        persons.iter().map(|p| person_row(p, &now)).collect();
+                    copy(c, COPY_PERSONS, people.into_iter()).await?;
+                    let terms: Vec<Vec<Option<String>>> =
+                        persons.iter().flat_map(term_rows).collect();
+                    copy(c, COPY_TERMS, terms.into_iter()).await?;
+                }
+            }
+            match tx.conn() {
+                Conn::Postgres(c) => {
+                    // One COPY and one set-based upsert instead of a statement per word.
+                    sqlx::query(CREATE_WORDS_TEMP).execute(&mut *c).await?;
+                    let rows: Vec<Vec<Option<String>>> = words
+                        .iter()
+                        .map(|(w, n)| {
+                            vec![
+                                Some(w.clone()),
+                                Some(w.chars().rev().collect()),
+                                Some(n.to_string()),
+                            ]
+                        })
+                        .collect();
+                    copy(c, COPY_WORDS_TEMP, rows.into_iter()).await?;
+                    sqlx::query(MERGE_WORDS_TEMP).execute(&mut *c).await?;
+                }
+                mut conn => {
+                    for (w, n) in words.iter() {
+                        let reversed: String = w.chars().rev().collect();
+                        conn.execute(
+                            INSERT_WORD,
+                            &[w.into(), reversed.as_str().into(), (*n).into()],
+                        )
+                        .await?;
                     }
                 }
-                Ok::<_, StoreError>(())
-            })
+            }
+            Ok::<_, StoreError>(())
         })
         .await
     }
@@ -212,21 +209,19 @@ impl Store {
     /// After loading: lets PostgreSQL's id sequence continue after the loaded ids, and
     /// refreshes the planner's statistics.
     pub async fn finish_fixture(&self) -> Result<(), StoreError> {
-        self.write("bench", |tx| {
-            Box::pin(async move {
-                if let Conn::Postgres(_) = tx.conn() {
-                    tx.conn()
-                        .fetch(
-                            "SELECT setval(pg_get_serial_sequence('persons', 'id'), \
-                             (SELECT max(id) FROM persons))",
-                            &[],
-                            |r| r.int(0),
-                        )
-                        .await?;
-                }
-                tx.conn().execute("ANALYZE", &[]).await?;
-                Ok::<_, StoreError>(())
-            })
+        self.write("bench", async move |tx| {
+            if let Conn::Postgres(_) = tx.conn() {
+                tx.conn()
+                    .fetch(
+                        "SELECT setval(pg_get_serial_sequence('persons', 'id'), \
+                         (SELECT max(id) FROM persons))",
+                        &[],
+                        |r| r.int(0),
+                    )
+                    .await?;
+            }
+            tx.conn().execute("ANALYZE", &[]).await?;
+            Ok::<_, StoreError>(())
         })
         .await
     }

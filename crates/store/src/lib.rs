@@ -14,10 +14,12 @@ mod db;
 mod error;
 pub mod facilities;
 pub mod fixture;
+pub mod intelligence;
 pub mod journal;
 pub mod locations;
 pub mod migrate;
 pub mod persons;
+pub mod population;
 mod postgres;
 mod row;
 pub mod search;
@@ -28,4 +30,4 @@ mod write;
 
 pub use db::{Backend, Store};
 pub use error::StoreError;
-pub use write::{Retryable, TxFuture, WriteTx};
+pub use write::{Retryable, WriteTx};

@@ -4,6 +4,8 @@ use custodia_domain::{
     HoldsSex, Location, NewLocation, OutOfService, OutOfServiceReason, SecurityLevel,
 };
 
+use custodia_domain::placement::HoldsLegalStatus;
+
 use crate::conn::{Cells, Conn};
 use crate::db::Store;
 use crate::error::StoreError;
@@ -13,7 +15,8 @@ use crate::write::WriteTx;
 macro_rules! columns {
     () => {
         "id, facility, code, name, parent_id, security_level, holds_sex, \
-         design_capacity, operational_capacity, oos_reason, oos_since, oos_until, oos_note"
+         design_capacity, operational_capacity, oos_reason, oos_since, oos_until, oos_note, \
+         holds_legal_status"
     };
 }
 
@@ -39,6 +42,7 @@ fn location(r: &dyn Cells) -> Result<Location, StoreError> {
         parent_id: r.opt_int(4)?,
         security_level: vocab("security_level", &r.text(5)?, SecurityLevel::parse)?,
         holds_sex: vocab("holds_sex", &r.text(6)?, HoldsSex::parse)?,
+        holds_legal_status: vocab("holds_legal_status", &r.text(13)?, HoldsLegalStatus::parse)?,
         design_capacity: r.int(7)?,
         operational_capacity: r.int(8)?,
         out_of_service,
@@ -98,6 +102,28 @@ impl Store {
 }
 
 impl WriteTx {
+    /// A location and every location above it, the location first, its unit last.
+    pub async fn location_with_ancestors(&mut self, id: i64) -> Result<Vec<Location>, StoreError> {
+        let mut rows = self
+            .conn()
+            .fetch(
+                concat!(
+                    "WITH RECURSIVE up (id, depth) AS (SELECT CAST($1 AS BIGINT), 0 \
+                     UNION ALL SELECT l.parent_id, up.depth + 1 FROM locations l \
+                     JOIN up ON l.id = up.id WHERE l.parent_id IS NOT NULL AND up.depth < 64) \
+                     SELECT ",
+                    columns!(),
+                    " FROM (SELECT locations.*, up.depth AS depth FROM locations \
+                     JOIN up ON locations.id = up.id) AS chain ORDER BY depth"
+                ),
+                &[id.into()],
+                location,
+            )
+            .await?;
+        rows.dedup_by_key(|l| l.id);
+        Ok(rows)
+    }
+
     /// One location by id, as this transaction sees it.
     pub async fn location(&mut self, id: i64) -> Result<Option<Location>, StoreError> {
         one(&mut self.conn(), id).await
@@ -119,8 +145,8 @@ impl WriteTx {
             .conn()
             .fetch(
                 "INSERT INTO locations (facility, code, name, parent_id, security_level, holds_sex, \
-                 design_capacity, operational_capacity, updated_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+                 design_capacity, operational_capacity, updated_at, holds_legal_status) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
                 &[
                     facility.into(),
                     (&l.code).into(),
@@ -131,6 +157,7 @@ impl WriteTx {
                     l.design_capacity.into(),
                     l.operational_capacity.into(),
                     now.into(),
+                    l.holds_legal_status.as_str().into(),
                 ],
                 |c| c.int(0),
             )
@@ -149,7 +176,8 @@ impl WriteTx {
             .execute(
                 "UPDATE locations SET code = $2, name = $3, parent_id = $4, security_level = $5, \
                  holds_sex = $6, design_capacity = $7, operational_capacity = $8, oos_reason = $9, \
-                 oos_since = $10, oos_until = $11, oos_note = $12, updated_at = $13 WHERE id = $1",
+                 oos_since = $10, oos_until = $11, oos_note = $12, updated_at = $13, \
+                 holds_legal_status = $14 WHERE id = $1",
                 &[
                     l.id.into(),
                     (&l.code).into(),
@@ -164,6 +192,7 @@ impl WriteTx {
                     until.as_deref().into(),
                     oos.and_then(|p| p.note.as_deref()).into(),
                     now.into(),
+                    l.holds_legal_status.as_str().into(),
                 ],
             )
             .await?;

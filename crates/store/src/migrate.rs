@@ -38,6 +38,11 @@ pub const SQLITE: &[(i64, &str, &str)] = &[
         "persons",
         include_str!("../migrations/sqlite/0006_persons.sql"),
     ),
+    (
+        7,
+        "population",
+        include_str!("../migrations/sqlite/0007_population.sql"),
+    ),
 ];
 
 /// (version, description, SQL) of each PostgreSQL migration.
@@ -71,6 +76,11 @@ pub const POSTGRES: &[(i64, &str, &str)] = &[
         6,
         "persons",
         include_str!("../migrations/postgres/0006_persons.sql"),
+    ),
+    (
+        7,
+        "population",
+        include_str!("../migrations/postgres/0007_population.sql"),
     ),
 ];
 

@@ -1,7 +1,5 @@
 //! Write transactions: read-table changes and their journal entries commit together.
 
-use std::future::Future;
-use std::pin::Pin;
 use std::time::Duration;
 
 use jiff::Timestamp;
@@ -18,9 +16,6 @@ use crate::sqlite::{CachedHead, Writer};
 
 /// How many times a write transaction runs before a conflict is reported.
 const MAX_ATTEMPTS: u32 = 8;
-
-/// The future a unit of work returns: boxed, so handlers stay `Send` whatever the work borrows.
-pub type TxFuture<'t, T, E> = Pin<Box<dyn Future<Output = Result<T, E>> + Send + 't>>;
 
 /// An error that may say "a concurrent transaction conflicted: try again".
 pub trait Retryable {
@@ -76,9 +71,15 @@ impl Store {
     /// a busy database) re-run `work` from the start, a bounded number of times. `work`
     /// must use only the `WriteTx` it is given: a nested `Store::write` would wait for
     /// the lock this transaction holds.
+    ///
+    /// `work` is an async closure, called once per attempt: it must not move what it
+    /// captures out (borrow it, or clone what must be handed over). For the caller's
+    /// future to stay `Send` (as web handlers need), write it `async move |tx| { … }`
+    /// capturing only owned values (clone borrowed inputs into locals before it) or
+    /// `'static` references: a captured non-`'static` borrow makes the future not `Send`.
     pub async fn write<T, E, F>(&self, actor: &str, mut work: F) -> Result<T, E>
     where
-        F: for<'t> FnMut(&'t mut WriteTx) -> TxFuture<'t, T, E>,
+        F: AsyncFnMut(&mut WriteTx) -> Result<T, E>,
         E: From<StoreError> + Retryable,
     {
         let mut attempt = 0;

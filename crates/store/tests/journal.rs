@@ -20,11 +20,9 @@ fn event(n: i64) -> NewEvent {
 
 async fn append(store: &Store, from: i64, count: i64) {
     store
-        .write("test", |tx| {
-            Box::pin(async move {
-                let events: Vec<NewEvent> = (from..from + count).map(event).collect();
-                tx.append_all(&events).await
-            })
+        .write("test", async move |tx| {
+            let events: Vec<NewEvent> = (from..from + count).map(event).collect();
+            tx.append_all(&events).await
         })
         .await
         .expect("append");
@@ -75,7 +73,7 @@ both_backends! {
         let store = &db.store;
         append(store, 1, 1000).await;
         for n in 1001..1011 {
-            store.write("test", |tx| Box::pin(tx.append(event(n)))).await.unwrap();
+            store.write("test", async move |tx| tx.append(event(n)).await).await.unwrap();
         }
         let report = store.verify_journal(None).await.unwrap();
         assert_eq!(report.verified, 1010);
@@ -97,10 +95,7 @@ both_backends! {
             .map(|n| NewEvent { payload: format!("{raw} {n}"), subject: format!("odd:{raw}"), ..event(n) })
             .collect();
         store
-            .write("test", |tx| {
-                let events = events.clone();
-                Box::pin(async move { tx.append_all(&events).await })
-            })
+            .write("test", async move |tx| tx.append_all(&events).await)
             .await
             .unwrap();
         let stored = store.journal_for_subject(&format!("odd:{raw}"), 0, 10).await.unwrap();
@@ -165,7 +160,7 @@ both_backends! {
         append(store, 1, 5).await;
         tamper(store, "UPDATE journal SET hash = 'not a hash' WHERE seq = 5").await;
         let refused: Result<i64, StoreError> =
-            store.write("test", |tx| Box::pin(tx.append(event(6)))).await;
+            store.write("test", async move |tx| tx.append(event(6)).await).await;
         assert!(matches!(refused, Err(StoreError::Corrupt(_))), "{refused:?}");
         assert_eq!(store.journal_len().await.unwrap(), 5);
     }
@@ -243,7 +238,7 @@ both_backends! {
             tasks.push(tokio::spawn(async move {
                 for i in 0..25i64 {
                     store
-                        .write("test", |tx| Box::pin(tx.append(event(t * 1000 + i))))
+                        .write("test", async move |tx| tx.append(event(t * 1000 + i)).await)
                         .await
                         .map_err(|e: StoreError| e.to_string())?;
                 }
@@ -261,11 +256,9 @@ both_backends! {
         let store = &db.store;
         append(store, 1, 2).await;
         let result: Result<(), StoreError> = store
-            .write("test", |tx| {
-                Box::pin(async move {
-                    tx.append(event(3)).await?;
-                    Err(StoreError::Corrupt("the use case refused".into()))
-                })
+            .write("test", async move |tx| {
+                tx.append(event(3)).await?;
+                Err(StoreError::Corrupt("the use case refused".into()))
             })
             .await;
         assert!(result.is_err());

@@ -4,6 +4,7 @@ use std::collections::HashMap;
 
 use custodia_domain::facility::parse_security_levels;
 use custodia_domain::import::{At, LocationRow, ParentRef, RowError};
+use custodia_domain::placement::HoldsLegalStatus;
 use custodia_domain::{Facility, FacilityKind, HoldsAge, HoldsSex, SecurityLevel};
 
 use super::Rows;
@@ -28,7 +29,7 @@ const LOCATION_COLUMNS: [&str; 7] = [
     "design_capacity",
     "operational_capacity",
 ];
-const LOCATION_OPTIONAL: [&str; 2] = ["parent_code", "parent_id"];
+const LOCATION_OPTIONAL: [&str; 3] = ["parent_code", "parent_id", "holds_legal_status"];
 
 pub(super) fn parse_csv(text: &str, into: &mut Rows) -> Result<(), Vec<RowError>> {
     let mut reader = csv::ReaderBuilder::new()
@@ -139,6 +140,12 @@ pub(super) fn parse_csv(text: &str, into: &mut Rows) -> Result<(), Vec<RowError>
                 holds_sex: cells
                     .vocab("holds_sex", cell("holds_sex"), HoldsSex::parse)
                     .unwrap_or(HoldsSex::Both),
+                holds_legal_status: match cell("holds_legal_status") {
+                    "" => HoldsLegalStatus::Both,
+                    text => cells
+                        .vocab("holds_legal_status", text, HoldsLegalStatus::parse)
+                        .unwrap_or(HoldsLegalStatus::Both),
+                },
                 design_capacity: cells.integer("design_capacity", cell("design_capacity")),
                 operational_capacity: cells
                     .integer("operational_capacity", cell("operational_capacity")),

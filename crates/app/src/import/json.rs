@@ -29,6 +29,8 @@ struct JsonLocation {
     parent_id: Option<i64>,
     security_level: SecurityLevel,
     holds_sex: HoldsSex,
+    #[serde(default)]
+    holds_legal_status: custodia_domain::placement::HoldsLegalStatus,
     design_capacity: i64,
     operational_capacity: i64,
 }
@@ -93,6 +95,7 @@ pub(super) fn parse_json(text: &str, into: &mut Rows) -> Result<(), Vec<RowError
                         parent,
                         security_level: l.security_level,
                         holds_sex: l.holds_sex,
+                        holds_legal_status: l.holds_legal_status,
                         design_capacity: l.design_capacity,
                         operational_capacity: l.operational_capacity,
                     },

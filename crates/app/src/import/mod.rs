@@ -94,10 +94,10 @@ pub async fn import(
     files: &[(String, String)],
 ) -> Result<ImportSummary, AppError> {
     let mut rows = Rows::default();
-    let mut errors = Vec::new();
+    let mut parse_errors = Vec::new();
     for (name, text) in files {
         if let Err(es) = parse(name, text, &mut rows) {
-            errors.extend(es);
+            parse_errors.extend(es);
         }
     }
     if !rows.facilities.is_empty() {
@@ -106,61 +106,55 @@ pub async fn import(
     for code in import::referenced_facilities(&rows.locations) {
         who.require(Action::LocationWrite, Some(&code))?;
     }
-    // Rows that did not parse are reported with whatever the rest of the file breaks,
-    // so one run lists every bad row.
-    let parse_errors = std::sync::Arc::new(errors);
-    let rows = std::sync::Arc::new(rows);
     let now = Timestamp::now();
     store
-        .write(&who.actor, |tx| {
-            let (rows, parse_errors) = (rows.clone(), parse_errors.clone());
-            Box::pin(async move {
-                let mut existing = Existing::default();
-                for f in tx.facilities().await? {
-                    existing.facilities.insert(f.code.clone(), f);
+        .write(&who.actor, async move |tx| {
+            let mut existing = Existing::default();
+            for f in tx.facilities().await? {
+                existing.facilities.insert(f.code.clone(), f);
+            }
+            for code in import::referenced_facilities(&rows.locations) {
+                if existing.facilities.contains_key(&code) {
+                    existing.locations.extend(tx.locations_of(&code).await?);
                 }
-                for code in import::referenced_facilities(&rows.locations) {
-                    if existing.facilities.contains_key(&code) {
-                        existing.locations.extend(tx.locations_of(&code).await?);
-                    }
+            }
+            let planned = import::plan(&existing, rows.facilities.clone(), rows.locations.clone());
+            // Rows that did not parse are reported with whatever the rest of the file
+            // breaks, so one run lists every bad row.
+            let plan = match planned {
+                Ok(plan) if parse_errors.is_empty() => plan,
+                outcome => {
+                    let mut all = parse_errors.clone();
+                    all.extend(outcome.err().unwrap_or_default());
+                    all.sort_by(|a, b| (&a.file, a.line).cmp(&(&b.file, b.line)));
+                    return Err(AppError::ImportRejected(all));
                 }
-                let planned =
-                    import::plan(&existing, rows.facilities.clone(), rows.locations.clone());
-                let plan = match planned {
-                    Ok(plan) if parse_errors.is_empty() => plan,
-                    outcome => {
-                        let mut all = parse_errors.to_vec();
-                        all.extend(outcome.err().unwrap_or_default());
-                        all.sort_by(|a, b| (&a.file, a.line).cmp(&(&b.file, b.line)));
-                        return Err(AppError::ImportRejected(all));
-                    }
+            };
+            let stamp = custodia_domain::time::canonical(now);
+            let mut events = Vec::with_capacity(plan.facilities.len() + plan.locations.len());
+            for f in &plan.facilities {
+                tx.insert_facility(f, &stamp).await?;
+                events.push(NewEvent::facility_registered(f, now));
+            }
+            let mut ids: Vec<i64> = Vec::with_capacity(plan.locations.len());
+            for planned in &plan.locations {
+                let mut new = planned.location.clone();
+                new.parent_id = match planned.parent {
+                    PlannedParent::None => None,
+                    PlannedParent::Stored(id) => Some(id),
+                    PlannedParent::Planned(k) => ids.get(k).copied(),
                 };
-                let stamp = custodia_domain::time::canonical(now);
-                let mut events = Vec::with_capacity(plan.facilities.len() + plan.locations.len());
-                for f in &plan.facilities {
-                    tx.insert_facility(f, &stamp).await?;
-                    events.push(NewEvent::facility_registered(f, now));
-                }
-                let mut ids: Vec<i64> = Vec::with_capacity(plan.locations.len());
-                for planned in &plan.locations {
-                    let mut new = planned.location.clone();
-                    new.parent_id = match planned.parent {
-                        PlannedParent::None => None,
-                        PlannedParent::Stored(id) => Some(id),
-                        PlannedParent::Planned(k) => ids.get(k).copied(),
-                    };
-                    let id = tx.insert_location(&planned.facility, &new, &stamp).await?;
-                    ids.push(id);
-                    events.push(NewEvent::location_added(
-                        &new.stored(id, &planned.facility),
-                        now,
-                    ));
-                }
-                tx.append_all(&events).await?;
-                Ok::<_, AppError>(ImportSummary {
-                    facilities: plan.facilities.len(),
-                    locations: plan.locations.len(),
-                })
+                let id = tx.insert_location(&planned.facility, &new, &stamp).await?;
+                ids.push(id);
+                events.push(NewEvent::location_added(
+                    &new.stored(id, &planned.facility),
+                    now,
+                ));
+            }
+            tx.append_all(&events).await?;
+            Ok::<_, AppError>(ImportSummary {
+                facilities: plan.facilities.len(),
+                locations: plan.locations.len(),
             })
         })
         .await

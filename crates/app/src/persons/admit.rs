@@ -200,123 +200,122 @@ pub async fn admit(
     let state = legal_state(std::slice::from_ref(&basis))
         .map_err(|e| invalid("legal_basis", "legal_dates", e.to_string()))?;
     let record = request.record();
+    let principal = who.clone();
     let person_id = store
-        .write(&who.actor, |tx| {
-            let (request, facility, basis, state, record) = (
-                request.clone(),
-                facility.clone(),
-                basis.clone(),
-                state.clone(),
-                record.clone(),
-            );
-            let actor = who.actor.clone();
-            let who = who.clone();
-            Box::pin(async move {
-                let who = &who;
-                let stamp = canonical(now);
-                let (identity, existing) = match (&request.person, request.person_id) {
-                    (given, Some(id)) => {
-                        let row = tx
-                            .person(id)
-                            .await?
-                            .ok_or_else(|| AppError::not_found("person", id))?;
-                        let stored: Identity = parse("persons.identity", &row.identity)?;
-                        match given {
-                            // Knowing who stands there is what allows linking to a
-                            // person out of the caller's sight.
-                            Some(given) if duplicates::reason(given, &stored).is_none() => {
-                                return Err(invalid(
-                                    "person",
-                                    "identity_mismatch",
-                                    format!(
-                                        "the identity given is not person {id}'s (neither the document nor the names and date of birth match)"
-                                    ),
-                                ));
-                            }
-                            Some(_) => {}
-                            None => who.require_in(Action::PersonRead, &row.facility, "person", id)?,
+        .write(&who.actor, async move |tx| {
+            let stamp = canonical(now);
+            let (identity, existing) = match (&request.person, request.person_id) {
+                (given, Some(id)) => {
+                    let row = tx
+                        .person(id)
+                        .await?
+                        .ok_or_else(|| AppError::not_found("person", id))?;
+                    let stored: Identity = parse("persons.identity", &row.identity)?;
+                    match given {
+                        // Knowing who stands there is what allows linking to a
+                        // person out of the caller's sight.
+                        Some(given) if duplicates::reason(given, &stored).is_none() => {
+                            return Err(invalid(
+                                "person",
+                                "identity_mismatch",
+                                format!(
+                                    "the identity given is not person {id}'s (neither the document nor the names and date of birth match)"
+                                ),
+                            ));
                         }
-                        if row.in_custody {
-                            return Err(already_in_custody(&row));
-                        }
-                        (stored, Some(id))
+                        Some(_) => {}
+                        None => principal.require_in(Action::PersonRead, &row.facility, "person", id)?,
                     }
-                    (Some(identity), None) => (identity.clone(), None),
-                    (None, None) => return Err(invalid("person", "required", "required")),
-                };
-                check_place(tx, &facility, &identity, &request).await?;
-                let mut confirmed_despite = Vec::new();
-                if existing.is_none() {
-                    let rows = tx
-                        .possible_duplicates(
-                            identity.document_key().as_deref(),
-                            &identity.name_key(),
-                            &identity.date_of_birth.to_string(),
-                        )
-                        .await?;
-                    let found = candidates(&identity, rows)?;
-                    if !found.is_empty() && !request.confirm_new_person {
-                        return Err(AppError::PossibleDuplicates(found));
+                    if row.in_custody {
+                        return Err(already_in_custody(&row));
                     }
-                    confirmed_despite = found.iter().map(|c| c.person_id).collect();
+                    (stored, Some(id))
                 }
-                let (person_id, registry) =
-                    store_identity(tx, existing, &identity, &facility.code, &stamp).await?;
-                tx.set_custody(person_id, &facility.code, true, &stamp)
+                (Some(identity), None) => (identity.clone(), None),
+                (None, None) => return Err(invalid("person", "required", "required")),
+            };
+            check_place(tx, &facility, &identity, &request).await?;
+            let mut confirmed_despite = Vec::new();
+            if existing.is_none() {
+                let rows = tx
+                    .possible_duplicates(
+                        identity.document_key().as_deref(),
+                        &identity.name_key(),
+                        &identity.date_of_birth.to_string(),
+                    )
                     .await?;
-                let admitted_at = canonical(request.admitted_at);
-                let episode = EpisodeRow {
-                    id: 0,
-                    person_id,
-                    facility: facility.code.clone(),
-                    location_id: request.location_id,
-                    admitted_at: admitted_at.clone(),
-                    age_group: group_on(identity.date_of_birth, admitted_on)
-                        .as_str()
-                        .to_owned(),
-                    sex: identity.sex.as_str().to_owned(),
-                    legal_status: state.status.as_str().to_owned(),
-                    pretrial_expiry: state.pretrial_expiry.map(|d| d.to_string()),
-                    release_date: state.release_date.map(|d| d.to_string()),
-                    record: json(&record),
-                    released_at: None,
-                    release: None,
-                };
-                let episode_id = tx.insert_episode(&episode).await.map_err(|e| {
-                    if e.is_unique_violation() {
-                        AppError::Conflict {
-                            code: "already_in_custody",
-                            message: format!("person {person_id} is already in custody"),
-                        }
-                    } else {
-                        e.into()
-                    }
-                })?;
-                tx.insert_legal_document(episode_id, &json(&basis), &stamp, &actor)
-                    .await?;
-                tx.append(event(
-                    PERSON_ADMITTED,
-                    request.admitted_at,
-                    &facility.code,
-                    person_id,
-                    &Admitted {
-                        person_id,
-                        registry_number: &registry,
-                        new_person: existing.is_none(),
-                        identity: existing.is_none().then_some(&identity),
-                        confirmed_despite,
-                        episode_id,
-                        facility: &facility.code,
-                        location_id: request.location_id,
-                        admitted_at,
-                        legal_basis: &basis,
-                        legal_state: &state,
-                        record: &record,
-                    },
-                ))
+                let found = candidates(&identity, rows)?;
+                if !found.is_empty() && !request.confirm_new_person {
+                    return Err(AppError::PossibleDuplicates(found));
+                }
+                confirmed_despite = found.iter().map(|c| c.person_id).collect();
+            }
+            let (person_id, registry) =
+                store_identity(tx, existing, &identity, &facility.code, &stamp).await?;
+            tx.set_custody(person_id, &facility.code, true, &stamp)
                 .await?;
-                Ok::<_, AppError>(person_id)
-            })
+            let admitted_at = canonical(request.admitted_at);
+            let episode = EpisodeRow {
+                id: 0,
+                person_id,
+                facility: facility.code.clone(),
+                location_id: request.location_id,
+                admitted_at: admitted_at.clone(),
+                age_group: group_on(identity.date_of_birth, admitted_on)
+                    .as_str()
+                    .to_owned(),
+                sex: identity.sex.as_str().to_owned(),
+                legal_status: state.status.as_str().to_owned(),
+                pretrial_expiry: state.pretrial_expiry.map(|d| d.to_string()),
+                release_date: state.release_date.map(|d| d.to_string()),
+                record: json(&record),
+                released_at: None,
+                release: None,
+            };
+            let episode_id = tx.insert_episode(&episode).await.map_err(|e| {
+                if e.is_unique_violation() {
+                    AppError::Conflict {
+                        code: "already_in_custody",
+                        message: format!("person {person_id} is already in custody"),
+                    }
+                } else {
+                    e.into()
+                }
+            })?;
+            tx.insert_legal_document(episode_id, &json(&basis), &stamp, &principal.actor)
+                .await?;
+            crate::population::arrive(
+                tx,
+                &principal,
+                person_id,
+                request.location_id,
+                "admitted",
+                request.admitted_at,
+                now,
+            )
+            .await?;
+            tx.append(event(
+                PERSON_ADMITTED,
+                request.admitted_at,
+                &facility.code,
+                person_id,
+                &Admitted {
+                    person_id,
+                    registry_number: &registry,
+                    new_person: existing.is_none(),
+                    identity: existing.is_none().then_some(&identity),
+                    confirmed_despite,
+                    episode_id,
+                    facility: &facility.code,
+                    location_id: request.location_id,
+                    admitted_at,
+                    legal_basis: &basis,
+                    legal_state: &state,
+                    record: &record,
+                },
+            ))
+            .await?;
+            Ok::<_, AppError>(person_id)
         })
         .await?;
     file_unlogged(store, who, person_id).await

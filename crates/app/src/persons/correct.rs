@@ -125,72 +125,68 @@ pub async fn correct(
         .ok_or_else(|| AppError::not_found("facility", &row.facility))?;
     let now = Timestamp::now();
     let today = date_in(now, &facility.timezone);
+    let principal = who.clone();
     store
-        .write(&who.actor, |tx| {
-            let correction = correction.clone();
-            let actor = who.actor.clone();
-            let who = who.clone();
-            Box::pin(async move {
-                let row = tx
-                    .person(person_id)
-                    .await?
-                    .ok_or_else(|| AppError::not_found("person", person_id))?;
-                // Checked again where the person is now: they may have moved meanwhile.
-                who.require_in(action, &row.facility, "person", person_id)?;
-                let stamp = canonical(now);
-                let old = match correction.episode_id {
-                    None => {
-                        let identity: Identity = parse("persons.identity", &row.identity)?;
-                        let (new, old) = corrected(&identity, &correction, today)?;
-                        still_fits(tx, person_id, &identity, &new).await?;
-                        store_identity(tx, Some(person_id), &new, &row.facility, &stamp).await?;
-                        old
-                    }
-                    Some(episode_id) => {
-                        let episode = tx
-                            .episodes_of(person_id)
-                            .await?
-                            .into_iter()
-                            .find(|e| e.id == episode_id)
-                            .ok_or_else(|| AppError::not_found("episode", episode_id))?;
-                        let record: AdmissionRecord =
-                            parse("custody_episodes.record", &episode.record)?;
-                        let (new, old) = replaced(&record, "admission record", &correction)?;
-                        let admitted = custodia_domain::time::parse(&episode.admitted_at)
-                            .map_err(|e| custodia_store::StoreError::Corrupt(e.to_string()))?;
-                        new.validate(admitted)?;
-                        tx.set_episode_record(episode_id, &json(&new)).await?;
-                        old
-                    }
-                };
-                tx.insert_correction(&CorrectionRow {
-                    id: 0,
-                    person_id,
-                    episode_id: correction.episode_id,
-                    field: correction.field.clone(),
-                    old_value: json(&old),
-                    new_value: json(&correction.value),
-                    reason: correction.reason.clone(),
-                    corrected_at: stamp.clone(),
-                    corrected_by: actor,
-                })
-                .await?;
-                tx.append(event(
-                    PERSON_CORRECTED,
-                    now,
-                    &row.facility,
-                    person_id,
-                    &Corrected {
-                        episode_id: correction.episode_id,
-                        field: &correction.field,
-                        old_value: &old,
-                        new_value: &correction.value,
-                        reason: &correction.reason,
-                    },
-                ))
-                .await?;
-                Ok::<_, AppError>(())
+        .write(&who.actor, async move |tx| {
+            let row = tx
+                .person(person_id)
+                .await?
+                .ok_or_else(|| AppError::not_found("person", person_id))?;
+            // Checked again where the person is now: they may have moved meanwhile.
+            principal.require_in(action, &row.facility, "person", person_id)?;
+            let stamp = canonical(now);
+            let old = match correction.episode_id {
+                None => {
+                    let identity: Identity = parse("persons.identity", &row.identity)?;
+                    let (new, old) = corrected(&identity, &correction, today)?;
+                    still_fits(tx, person_id, &identity, &new).await?;
+                    store_identity(tx, Some(person_id), &new, &row.facility, &stamp).await?;
+                    old
+                }
+                Some(episode_id) => {
+                    let episode = tx
+                        .episodes_of(person_id)
+                        .await?
+                        .into_iter()
+                        .find(|e| e.id == episode_id)
+                        .ok_or_else(|| AppError::not_found("episode", episode_id))?;
+                    let record: AdmissionRecord =
+                        parse("custody_episodes.record", &episode.record)?;
+                    let (new, old) = replaced(&record, "admission record", &correction)?;
+                    let admitted = custodia_domain::time::parse(&episode.admitted_at)
+                        .map_err(|e| custodia_store::StoreError::Corrupt(e.to_string()))?;
+                    new.validate(admitted)?;
+                    tx.set_episode_record(episode_id, &json(&new)).await?;
+                    old
+                }
+            };
+            tx.insert_correction(&CorrectionRow {
+                id: 0,
+                person_id,
+                episode_id: correction.episode_id,
+                field: correction.field.clone(),
+                old_value: json(&old),
+                new_value: json(&correction.value),
+                reason: correction.reason.clone(),
+                corrected_at: stamp.clone(),
+                corrected_by: principal.actor.clone(),
             })
+            .await?;
+            tx.append(event(
+                PERSON_CORRECTED,
+                now,
+                &row.facility,
+                person_id,
+                &Corrected {
+                    episode_id: correction.episode_id,
+                    field: &correction.field,
+                    old_value: &old,
+                    new_value: &correction.value,
+                    reason: &correction.reason,
+                },
+            ))
+            .await?;
+            Ok::<_, AppError>(())
         })
         .await?;
     file_unlogged(store, who, person_id).await

@@ -63,69 +63,65 @@ pub async fn record_document(
         .ok_or_else(|| AppError::not_found("facility", &facility_code))?;
     let now = Timestamp::now();
     document.validate("document", date_in(now, &facility.timezone))?;
+    let principal = who.clone();
     store
-        .write(&who.actor, |tx| {
-            let document = document.clone();
-            let actor = who.actor.clone();
-            let who = who.clone();
-            Box::pin(async move {
-                let episode = open_episode(tx.episodes_of(person_id).await?, person_id)?;
-                // Checked again where the person is now: they may have moved meanwhile.
-                who.require_in(Action::LegalWrite, &episode.facility, "person", person_id)?;
-                let mut documents: Vec<LegalDocument> = tx
-                    .legal_documents_of_episode(episode.id)
-                    .await?
-                    .into_iter()
-                    .map(|d| parse("legal_documents.document", &d.document))
-                    .collect::<Result<_, AppError>>()?;
-                let known_case = documents
-                    .iter()
-                    .any(|d| d.case_key() == document.case_key());
-                if document.kind == LegalDocumentKind::Suspension && !known_case {
-                    return Err(Invalid(vec![custodia_domain::FieldError::new(
-                        "document.case_number",
-                        "unknown_case",
-                        format!(
-                            "case {} has no order in this custody episode to suspend",
-                            document.case_number
-                        ),
-                    )])
-                    .into());
-                }
-                documents.push(document.clone());
-                let state = legal_state(&documents).map_err(|e| {
-                    AppError::Invalid(Invalid(vec![custodia_domain::FieldError::new(
-                        "document",
-                        "legal_dates",
-                        e.to_string(),
-                    )]))
-                })?;
-                let stamp = canonical(now);
-                let document_id = tx
-                    .insert_legal_document(episode.id, &json(&document), &stamp, &actor)
-                    .await?;
-                tx.set_legal_state(
-                    episode.id,
-                    state.status.as_str(),
-                    state.pretrial_expiry.map(|d| d.to_string()).as_deref(),
-                    state.release_date.map(|d| d.to_string()).as_deref(),
-                )
+        .write(&who.actor, async move |tx| {
+            let episode = open_episode(tx.episodes_of(person_id).await?, person_id)?;
+            // Checked again where the person is now: they may have moved meanwhile.
+            principal.require_in(Action::LegalWrite, &episode.facility, "person", person_id)?;
+            let mut documents: Vec<LegalDocument> = tx
+                .legal_documents_of_episode(episode.id)
+                .await?
+                .into_iter()
+                .map(|d| parse("legal_documents.document", &d.document))
+                .collect::<Result<_, AppError>>()?;
+            let known_case = documents
+                .iter()
+                .any(|d| d.case_key() == document.case_key());
+            if document.kind == LegalDocumentKind::Suspension && !known_case {
+                return Err(Invalid(vec![custodia_domain::FieldError::new(
+                    "document.case_number",
+                    "unknown_case",
+                    format!(
+                        "case {} has no order in this custody episode to suspend",
+                        document.case_number
+                    ),
+                )])
+                .into());
+            }
+            documents.push(document.clone());
+            let state = legal_state(&documents).map_err(|e| {
+                AppError::Invalid(Invalid(vec![custodia_domain::FieldError::new(
+                    "document",
+                    "legal_dates",
+                    e.to_string(),
+                )]))
+            })?;
+            let stamp = canonical(now);
+            let document_id = tx
+                .insert_legal_document(episode.id, &json(&document), &stamp, &principal.actor)
                 .await?;
-                tx.append(event(
-                    LEGAL_DOCUMENT_RECORDED,
-                    now,
-                    &episode.facility,
-                    person_id,
-                    &Recorded {
-                        episode_id: episode.id,
-                        document_id,
-                        document: &document,
-                        legal_state: &state,
-                    },
-                ))
-                .await?;
-                Ok::<_, AppError>(())
-            })
+            tx.set_legal_state(
+                episode.id,
+                state.status.as_str(),
+                state.pretrial_expiry.map(|d| d.to_string()).as_deref(),
+                state.release_date.map(|d| d.to_string()).as_deref(),
+            )
+            .await?;
+            tx.append(event(
+                LEGAL_DOCUMENT_RECORDED,
+                now,
+                &episode.facility,
+                person_id,
+                &Recorded {
+                    episode_id: episode.id,
+                    document_id,
+                    document: &document,
+                    legal_state: &state,
+                },
+            ))
+            .await?;
+            Ok::<_, AppError>(())
         })
         .await?;
     file_unlogged(store, who, person_id).await
@@ -148,35 +144,43 @@ pub async fn release(
     facility_of(store, who, person_id).await?;
     let now = Timestamp::now();
     release.validate(now)?;
+    let principal = who.clone();
     store
-        .write(&who.actor, |tx| {
-            let release = release.clone();
-            let who = who.clone();
-            Box::pin(async move {
-                let episode = open_episode(tx.episodes_of(person_id).await?, person_id)?;
-                // Checked again where the person is now: they may have moved meanwhile.
-                who.require_in(Action::LegalWrite, &episode.facility, "person", person_id)?;
-                let admitted = custodia_domain::time::parse(&episode.admitted_at)
-                    .map_err(|e| custodia_store::StoreError::Corrupt(e.to_string()))?;
-                release.check_after(admitted, &episode.admitted_at)?;
-                let stamp = canonical(now);
-                tx.close_episode(episode.id, &canonical(release.released_at), &json(&release))
-                    .await?;
-                tx.set_custody(person_id, &episode.facility, false, &stamp)
-                    .await?;
-                tx.append(event(
-                    PERSON_RELEASED,
+        .write(&who.actor, async move |tx| {
+            let episode = open_episode(tx.episodes_of(person_id).await?, person_id)?;
+            // Checked again where the person is now: they may have moved meanwhile.
+            principal.require_in(Action::LegalWrite, &episode.facility, "person", person_id)?;
+            let admitted = custodia_domain::time::parse(&episode.admitted_at)
+                .map_err(|e| custodia_store::StoreError::Corrupt(e.to_string()))?;
+            release.check_after(admitted, &episode.admitted_at)?;
+            let stamp = canonical(now);
+            if let Some(open) = tx.open_episode(person_id).await? {
+                crate::population::depart(
+                    tx,
+                    &principal,
+                    &open,
+                    "released",
                     release.released_at,
-                    &episode.facility,
-                    person_id,
-                    &Released {
-                        episode_id: episode.id,
-                        release: &release,
-                    },
-                ))
+                    now,
+                )
                 .await?;
-                Ok::<_, AppError>(())
-            })
+            }
+            tx.close_episode(episode.id, &canonical(release.released_at), &json(&release))
+                .await?;
+            tx.set_custody(person_id, &episode.facility, false, &stamp)
+                .await?;
+            tx.append(event(
+                PERSON_RELEASED,
+                release.released_at,
+                &episode.facility,
+                person_id,
+                &Released {
+                    episode_id: episode.id,
+                    release: &release,
+                },
+            ))
+            .await?;
+            Ok::<_, AppError>(())
         })
         .await?;
     file_unlogged(store, who, person_id).await

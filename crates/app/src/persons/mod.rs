@@ -8,6 +8,7 @@ mod file;
 mod legal;
 mod search;
 
+pub(crate) use admit::invalid as invalid_field;
 pub use admit::{Candidate, admit};
 pub use correct::{Correction, correct};
 pub use deadlines::{DeadlineItem, Deadlines, deadlines};

@@ -83,14 +83,10 @@ async fn batched(store: &Store, from: u64, count: u64, batch: u64) -> Result<f64
     let mut n = from;
     while n < from + count {
         let end = (n + batch).min(from + count);
-        let events: std::sync::Arc<Vec<NewEvent>> =
-            std::sync::Arc::new((n..end).map(event).collect());
+        let events: Vec<NewEvent> = (n..end).map(event).collect();
         let t = Instant::now();
         store
-            .write("bench", |tx| {
-                let events = events.clone();
-                Box::pin(async move { tx.append_all(&events).await })
-            })
+            .write("bench", async move |tx| tx.append_all(&events).await)
             .await?;
         spent += t.elapsed().as_secs_f64();
         n = end;
@@ -194,7 +190,7 @@ async fn journal(
         let t = Instant::now();
         for n in batched_n..batched_n + single {
             store
-                .write("bench", |tx| Box::pin(tx.append(event(n))))
+                .write("bench", async move |tx| tx.append(event(n)).await)
                 .await?;
         }
         line(

@@ -2,7 +2,6 @@
 //! of query (names, a typo, a common surname alone, registry and document numbers).
 
 use std::collections::HashMap;
-use std::sync::Arc;
 use std::time::Instant;
 
 use anyhow::bail;
@@ -96,9 +95,7 @@ async fn population(store: &Store, o: &Options) -> anyhow::Result<Vec<(Identity,
             }
         }
         let words: Vec<(String, i64)> = words.into_iter().collect();
-        store
-            .load_fixture_persons(Arc::new(batch), Arc::new(words))
-            .await?;
+        store.load_fixture_persons(batch, words).await?;
     }
     store.finish_fixture().await?;
     let secs = t.elapsed().as_secs_f64();

@@ -7,6 +7,7 @@ mod facilities;
 mod health;
 mod locations;
 mod persons;
+mod population;
 
 use axum::extract::ConnectInfo;
 use axum::extract::FromRequestParts;
@@ -38,6 +39,8 @@ use crate::problem::{ApiError, Problem};
         (name = "facilities", description = "Prisons, pretrial, rehabilitation and adolescent centres"),
         (name = "locations", description = "Places inside a facility, capacity and out-of-service periods"),
         (name = "persons", description = "Persons deprived of liberty: admission, legal status and dates, release, corrections, search, deadlines"),
+        (name = "population", description = "Where every person is: placements and moves, the placement check, classification, the roll, occupants at any instant, movements"),
+        (name = "intelligence", description = "Gangs, affiliations and keep-apart rules: intelligence staff, national operations and administrators only"),
     )
 )]
 struct ApiDoc;
@@ -62,6 +65,19 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(persons::release))
         .routes(routes!(persons::correct))
         .routes(routes!(persons::deadlines))
+        .routes(routes!(population::place))
+        .routes(routes!(population::check))
+        .routes(routes!(population::classify))
+        .routes(routes!(population::groups, population::register_group))
+        .routes(routes!(population::affiliate))
+        .routes(routes!(
+            population::keep_apart_list,
+            population::record_keep_apart
+        ))
+        .routes(routes!(population::roll))
+        .routes(routes!(population::national_roll))
+        .routes(routes!(population::occupants))
+        .routes(routes!(population::movements))
         .routes(routes!(health::openapi_json))
         .routes(routes!(auth::token))
         .routes(routes!(auth::session))

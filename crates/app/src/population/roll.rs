@@ -1,0 +1,424 @@
+//! The roll (who should be where, now), occupants of a place at any instant, and a
+//! person's movements history.
+
+use std::collections::{HashMap, HashSet};
+
+use jiff::Timestamp;
+use serde::Serialize;
+
+use custodia_domain::access::Action;
+use custodia_domain::location::{descendants_and_self, out_of_service_ids};
+use custodia_domain::occupancy::{self, Occupancy};
+use custodia_domain::time::canonical;
+use custodia_store::Store;
+use custodia_store::population::{MovementRow, OpenEpisode, PresenceCounts};
+
+use crate::error::AppError;
+use crate::principal::Principal;
+
+/// A facility's or the nation's counts.
+#[derive(Debug, Clone, Default, Serialize, utoipa::ToSchema)]
+pub struct RollTotals {
+    /// Placed in a cell.
+    pub in_place: i64,
+    /// At the facility, not yet in a cell.
+    pub unallocated: i64,
+    /// Out on a temporary absence.
+    pub out: i64,
+    /// On the way here from another facility.
+    pub in_transit_in: i64,
+    /// On the way from here to another facility.
+    pub in_transit_out: i64,
+    /// Not back by the time expected.
+    pub overdue_back: i64,
+    /// Escaped and not recaptured.
+    pub escaped: i64,
+    /// Everyone the facility answers for: in place, unallocated, out and leaving.
+    pub total_on_roll: i64,
+    /// Capacity and occupancy figures of the cells (occupied = in place).
+    pub occupancy: Occupancy,
+    /// Persons placed over capacity by a director's override.
+    pub overrides: i64,
+}
+
+impl RollTotals {
+    fn from_counts(counts: &PresenceCounts, occupancy: Occupancy, overrides: i64) -> Self {
+        let of = |k: &str| counts.elsewhere.get(k).copied().unwrap_or(0);
+        let in_place: i64 = counts.placed.values().sum();
+        let mut t = RollTotals {
+            in_place,
+            unallocated: of("unallocated"),
+            out: of("out"),
+            in_transit_in: 0,
+            in_transit_out: of("in_transit"),
+            overdue_back: 0,
+            escaped: of("escaped"),
+            total_on_roll: 0,
+            occupancy,
+            overrides,
+        };
+        t.total_on_roll = t.in_place + t.unallocated + t.out + t.in_transit_out;
+        t
+    }
+
+    fn add(&mut self, o: &RollTotals) {
+        self.in_place += o.in_place;
+        self.unallocated += o.unallocated;
+        self.out += o.out;
+        self.in_transit_in += o.in_transit_in;
+        self.in_transit_out += o.in_transit_out;
+        self.overdue_back += o.overdue_back;
+        self.escaped += o.escaped;
+        self.total_on_roll += o.total_on_roll;
+        self.overrides += o.overrides;
+        let (a, b) = (&mut self.occupancy, &o.occupancy);
+        a.design_capacity += b.design_capacity;
+        a.operational_capacity += b.operational_capacity;
+        a.usable += b.usable;
+        a.occupied += b.occupied;
+        a.free += b.free;
+        a.over_capacity += b.over_capacity;
+        a.occupancy_rate =
+            (a.design_capacity > 0).then(|| a.occupied as f64 / a.design_capacity as f64);
+    }
+}
+
+/// One location on the roll, with its subtree's figures.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct LocationRoll {
+    /// Id.
+    pub location_id: i64,
+    /// Code.
+    pub code: String,
+    /// Name.
+    pub name: String,
+    /// Enclosing location.
+    pub parent_id: Option<i64>,
+    /// Whether it is a cell (holds persons itself).
+    pub is_cell: bool,
+    /// Whether its places can be used now.
+    pub in_service: bool,
+    /// Figures over it and everything below.
+    pub occupancy: Occupancy,
+}
+
+/// A person listed on the roll (unallocated, out, escaped, or over capacity).
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct RollPerson {
+    /// Who.
+    pub person_id: i64,
+    /// `placed`, `unallocated`, `out`, `in_transit` or `escaped`.
+    pub presence: String,
+    /// Their cell, when placed.
+    pub location_id: Option<i64>,
+    /// Since when.
+    pub since: String,
+    /// The override's reason, for persons placed over capacity.
+    pub override_reason: Option<String>,
+}
+
+fn roll_person(e: OpenEpisode) -> RollPerson {
+    RollPerson {
+        person_id: e.person_id,
+        presence: e.presence,
+        location_id: e.location_id,
+        since: e.since,
+        override_reason: e.override_reason,
+    }
+}
+
+/// A facility's live roll.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct FacilityRoll {
+    /// The facility's code.
+    pub facility: String,
+    /// Its name.
+    pub name: String,
+    /// When counted.
+    pub at: String,
+    /// The counts.
+    pub totals: RollTotals,
+    /// Every location with its figures.
+    pub locations: Vec<LocationRoll>,
+    /// Persons not in a cell (unallocated, out, escaped), longest first.
+    pub not_in_a_cell: Vec<RollPerson>,
+    /// Persons placed over capacity by override, with the reason.
+    pub overrides: Vec<RollPerson>,
+}
+
+/// The roll of one facility, live.
+pub async fn roll(store: &Store, who: &Principal, code: &str) -> Result<FacilityRoll, AppError> {
+    who.require(Action::FacilityRead, Some(code))?;
+    let facility = store
+        .facility(code)
+        .await?
+        .ok_or_else(|| AppError::not_found("facility", code))?;
+    let now = Timestamp::now();
+    let tree = store.locations_of(code).await?;
+    let counts = store
+        .presence_counts(Some(code))
+        .await?
+        .remove(code)
+        .unwrap_or_default();
+    let by_location = occupancy::by_location(&tree, &counts.placed, now);
+    let closed = out_of_service_ids(&tree, now);
+    let parents: HashSet<i64> = tree.iter().filter_map(|l| l.parent_id).collect();
+    let overrides: Vec<RollPerson> = store
+        .overrides(code)
+        .await?
+        .into_iter()
+        .map(roll_person)
+        .collect();
+    Ok(FacilityRoll {
+        totals: RollTotals::from_counts(
+            &counts,
+            occupancy::facility_total(&tree, &by_location),
+            overrides.len() as i64,
+        ),
+        locations: tree
+            .iter()
+            .map(|l| LocationRoll {
+                location_id: l.id,
+                code: l.code.clone(),
+                name: l.name.clone(),
+                parent_id: l.parent_id,
+                is_cell: !parents.contains(&l.id),
+                in_service: !closed.contains(&l.id),
+                occupancy: by_location.get(&l.id).copied().unwrap_or_default(),
+            })
+            .collect(),
+        not_in_a_cell: store
+            .not_in_a_cell(code)
+            .await?
+            .into_iter()
+            .map(roll_person)
+            .collect(),
+        overrides,
+        facility: facility.code,
+        name: facility.name,
+        at: canonical(now),
+    })
+}
+
+/// One facility's line of the national roll.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct FacilityTotals {
+    /// Code.
+    pub code: String,
+    /// Name.
+    pub name: String,
+    /// Province.
+    pub province: String,
+    /// Its counts.
+    #[serde(flatten)]
+    pub totals: RollTotals,
+}
+
+/// The national roll: every facility in reach and the totals.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct NationalRoll {
+    /// When counted.
+    pub at: String,
+    /// Sums over the facilities listed.
+    pub totals: RollTotals,
+    /// Each facility.
+    pub facilities: Vec<FacilityTotals>,
+}
+
+/// The roll of every facility the caller may see, with national totals.
+pub async fn national_roll(store: &Store, who: &Principal) -> Result<NationalRoll, AppError> {
+    let visible = who.require_some(Action::FacilityRead)?;
+    let now = Timestamp::now();
+    let mut trees: HashMap<String, Vec<custodia_domain::Location>> = HashMap::new();
+    for l in store.all_locations().await? {
+        trees.entry(l.facility.clone()).or_default().push(l);
+    }
+    let mut counts = store.presence_counts(None).await?;
+    let mut totals = RollTotals::default();
+    let mut facilities = Vec::new();
+    for f in store.facilities().await? {
+        if !visible.admits(&f.code) {
+            continue;
+        }
+        let tree = trees.remove(&f.code).unwrap_or_default();
+        let c = counts.remove(&f.code).unwrap_or_default();
+        let by_location = occupancy::by_location(&tree, &c.placed, now);
+        let overrides = store.overrides(&f.code).await?.len() as i64;
+        let t = RollTotals::from_counts(
+            &c,
+            occupancy::facility_total(&tree, &by_location),
+            overrides,
+        );
+        totals.add(&t);
+        facilities.push(FacilityTotals {
+            code: f.code,
+            name: f.name,
+            province: f.province,
+            totals: t,
+        });
+    }
+    Ok(NationalRoll {
+        at: canonical(now),
+        totals,
+        facilities,
+    })
+}
+
+/// A person in a place.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct Occupant {
+    /// Who.
+    pub person_id: i64,
+    /// Registry number.
+    pub registry_number: String,
+    /// Full name.
+    pub full_name: String,
+    /// Their cell.
+    pub location_id: Option<i64>,
+    /// Since when they were there.
+    pub since: String,
+}
+
+/// Who was in a place at an instant.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct Occupants {
+    /// The place.
+    pub location_id: i64,
+    /// The instant.
+    pub at: String,
+    /// Who was placed in it or below it, by person id.
+    pub occupants: Vec<Occupant>,
+}
+
+/// Who is placed in a location (or anywhere below it) now, or was at `at`, from the
+/// movements history (late-recorded movements included).
+pub async fn occupants(
+    store: &Store,
+    who: &Principal,
+    location_id: i64,
+    at: Option<Timestamp>,
+) -> Result<Occupants, AppError> {
+    let location = store
+        .location(location_id)
+        .await?
+        .ok_or_else(|| AppError::not_found("location", location_id))?;
+    who.require_in(
+        Action::PersonRead,
+        &location.facility,
+        "location",
+        location_id,
+    )?;
+    let tree = store.locations_of(&location.facility).await?;
+    let by_id: HashMap<i64, &custodia_domain::Location> = tree.iter().map(|l| (l.id, l)).collect();
+    let mut unit = location_id;
+    while let Some(parent) = by_id.get(&unit).and_then(|l| l.parent_id) {
+        unit = parent;
+    }
+    let inside = descendants_and_self(&tree, location_id);
+    let now = Timestamp::now();
+    let mut found: Vec<(i64, Option<i64>, String)> = match at {
+        None => store
+            .occupants_of_unit(unit)
+            .await?
+            .into_iter()
+            .map(|e| (e.person_id, e.location_id, e.since))
+            .collect(),
+        Some(at) => store
+            .stays_in_unit_at(unit, &canonical(at))
+            .await?
+            .into_iter()
+            .map(|m| (m.person_id, m.location_id, m.occurred_at))
+            .collect(),
+    };
+    found.retain(|(_, l, _)| l.is_some_and(|l| inside.contains(&l)));
+    found.sort_by_key(|(p, _, _)| *p);
+    let mut occupants = Vec::with_capacity(found.len());
+    for (person_id, location_id, since) in found {
+        let (registry_number, full_name) = match store.person(person_id).await? {
+            Some(p) => (p.registry_number, p.full_name),
+            None => (String::new(), String::new()),
+        };
+        occupants.push(Occupant {
+            person_id,
+            registry_number,
+            full_name,
+            location_id,
+            since,
+        });
+    }
+    Ok(Occupants {
+        location_id,
+        at: canonical(at.unwrap_or(now)),
+        occupants,
+    })
+}
+
+/// One stay of a person's movements history.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct MovementView {
+    /// Id.
+    pub id: i64,
+    /// Custody episode.
+    pub episode_id: i64,
+    /// The movement that began the stay: `admitted`, `placed`, `moved`, `released`…
+    pub kind: String,
+    /// The facility.
+    pub facility: String,
+    /// The cell, when placed.
+    pub location_id: Option<i64>,
+    /// Its unit.
+    pub unit_id: Option<i64>,
+    /// `placed`, `unallocated`, `out`, `in_transit`, `escaped` or `ended`.
+    pub presence: String,
+    /// Why.
+    pub reason: Option<String>,
+    /// The override's reason, when capacity was overridden.
+    pub override_reason: Option<String>,
+    /// When the movement happened (valid time).
+    pub occurred_at: String,
+    /// When the next movement ended the stay (null while it lasts).
+    pub until: Option<String>,
+    /// When it was recorded.
+    pub recorded_at: String,
+    /// By whom.
+    pub recorded_by: String,
+}
+
+impl From<MovementRow> for MovementView {
+    fn from(m: MovementRow) -> Self {
+        MovementView {
+            id: m.id,
+            episode_id: m.episode_id,
+            kind: m.kind,
+            facility: m.facility,
+            location_id: m.location_id,
+            unit_id: m.unit_id,
+            presence: m.presence,
+            reason: m.reason,
+            override_reason: m.override_reason,
+            occurred_at: m.occurred_at,
+            until: m.until_at,
+            recorded_at: m.recorded_at,
+            recorded_by: m.recorded_by,
+        }
+    }
+}
+
+/// A person's movements history, in the order they happened.
+pub async fn movements(
+    store: &Store,
+    who: &Principal,
+    person_id: i64,
+) -> Result<Vec<MovementView>, AppError> {
+    let person = store
+        .person(person_id)
+        .await?
+        .ok_or_else(|| AppError::not_found("person", person_id))?;
+    who.require_in(Action::PersonRead, &person.facility, "person", person_id)?;
+    Ok(store
+        .movements_of(person_id)
+        .await?
+        .into_iter()
+        .map(MovementView::from)
+        .collect())
+}

@@ -1,0 +1,536 @@
+//! Where every person is, end to end on both backends: placements and moves, the rules
+//! every move is checked against (fit, capacity under concurrency, keep-apart rules and
+//! who may read them), the roll, occupants at a past instant with late-recorded moves,
+//! and the movements history rebuilt from the journal alone.
+
+mod common;
+
+use std::collections::HashMap;
+
+use common::{Api, Reply, admission, cedula};
+use custodia_domain::access::{Grant, Role};
+use custodia_domain::movements::{Span, insert};
+use custodia_store::Store;
+use custodia_testkit::both_backends;
+use serde_json::{Value, json};
+
+const TURI: &str = "CPL-AZ-1";
+const GUAYAQUIL: &str = "CPL-GY-1";
+
+fn assert_status(r: &Reply, status: u16, what: &str) {
+    assert_eq!(r.status.as_u16(), status, "{what}: {}", r.body);
+}
+
+fn assert_problem(r: &Reply, status: u16, code: &str, what: &str) {
+    assert_status(r, status, what);
+    assert_eq!(r.body["code"], code, "{what}: {}", r.body);
+}
+
+fn field_codes(r: &Reply) -> Vec<String> {
+    r.body["errors"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|e| {
+            format!(
+                "{}:{}",
+                e["field"].as_str().unwrap_or(""),
+                e["code"].as_str().unwrap_or("")
+            )
+        })
+        .collect()
+}
+
+/// Turi's test wing: unit A (cells A1 and A2, two places each), unit B (cell B1, one
+/// place, pretrial only).
+struct Wing {
+    unit_a: i64,
+    a1: i64,
+    a2: i64,
+    b1: i64,
+}
+
+async fn location(api: &Api, facility: &str, body: Value) -> i64 {
+    let r = api
+        .post(&format!("/api/v1/facilities/{facility}/locations"), &body)
+        .await;
+    assert_status(&r, 201, "location");
+    r.body["id"].as_i64().expect("location id")
+}
+
+fn place_body(code: &str, parent: Option<i64>, capacity: i64) -> Value {
+    json!({
+        "code": code, "name": format!("Lugar {code}"), "parent_id": parent,
+        "security_level": "maximum", "holds_sex": "men",
+        "design_capacity": capacity, "operational_capacity": capacity
+    })
+}
+
+async fn wing(api: &Api) -> Wing {
+    let unit_a = location(api, TURI, place_body("T-A", None, 0)).await;
+    let a1 = location(api, TURI, place_body("T-A1", Some(unit_a), 2)).await;
+    let a2 = location(api, TURI, place_body("T-A2", Some(unit_a), 2)).await;
+    let unit_b = location(api, TURI, place_body("T-B", None, 0)).await;
+    let mut b1 = place_body("T-B1", Some(unit_b), 1);
+    b1["holds_legal_status"] = json!("pretrial");
+    let b1 = location(api, TURI, b1).await;
+    Wing { unit_a, a1, a2, b1 }
+}
+
+struct Setup {
+    _running: common::Running,
+    admin: Api,
+    officer: Api,
+    director: Api,
+    analyst: Api,
+    wing: Wing,
+}
+
+async fn setup(store: &Store) -> Setup {
+    common::seed_facilities(store).await;
+    let running = common::start(store).await;
+    let admin = Api::new(
+        &running,
+        &common::token_for(store, "admin", vec![Grant::national(Role::NationalAdmin)]).await,
+    );
+    let officer = admin.as_user(
+        &common::token_for(
+            store,
+            "officer",
+            vec![Grant::facility(Role::FacilityOfficer, TURI)],
+        )
+        .await,
+    );
+    let director = admin.as_user(
+        &common::token_for(
+            store,
+            "director",
+            vec![Grant::facility(Role::FacilityDirector, TURI)],
+        )
+        .await,
+    );
+    let analyst = admin.as_user(
+        &common::token_for(
+            store,
+            "analyst",
+            vec![Grant::national(Role::IntelligenceAnalyst)],
+        )
+        .await,
+    );
+    let wing = wing(&admin).await;
+    Setup {
+        _running: running,
+        admin,
+        officer,
+        director,
+        analyst,
+        wing,
+    }
+}
+
+/// Admits a man to Turi, unallocated; returns his id.
+async fn admit(api: &Api, n: u32) -> i64 {
+    let body = admission(
+        TURI,
+        "Pedro",
+        &format!("Quispe{}", n_letters(n)),
+        "Loja",
+        &cedula(n),
+    );
+    let r = api.post("/api/v1/admissions", &body).await;
+    assert_status(&r, 201, "admission");
+    r.body["id"].as_i64().expect("person id")
+}
+
+/// Distinct surnames, so that no admission is a possible duplicate of another.
+fn n_letters(n: u32) -> String {
+    let mut s = String::new();
+    let mut n = n;
+    loop {
+        s.push((b'a' + (n % 26) as u8) as char);
+        n /= 26;
+        if n == 0 {
+            return s;
+        }
+    }
+}
+
+async fn place(api: &Api, person: i64, location: i64, extra: Value) -> Reply {
+    let mut body = json!({"person_id": person, "location_id": location});
+    if let (Some(b), Some(e)) = (body.as_object_mut(), extra.as_object()) {
+        b.extend(e.clone());
+    }
+    api.post("/api/v1/placements", &body).await
+}
+
+async fn roll(api: &Api) -> Value {
+    let r = api.get(&format!("/api/v1/facilities/{TURI}/roll")).await;
+    assert_status(&r, 200, "roll");
+    r.body
+}
+
+fn location_occupied(roll: &Value, id: i64) -> i64 {
+    roll["locations"]
+        .as_array()
+        .expect("locations")
+        .iter()
+        .find(|l| l["location_id"] == id)
+        .map(|l| l["occupancy"]["occupied"].as_i64().expect("occupied"))
+        .expect("location on the roll")
+}
+
+async fn occupants(api: &Api, location: i64, at: Option<&str>) -> Vec<i64> {
+    let path = match at {
+        Some(at) => format!(
+            "/api/v1/locations/{location}/occupants?at={}",
+            at.replace('+', "%2B")
+        ),
+        None => format!("/api/v1/locations/{location}/occupants"),
+    };
+    let r = api.get(&path).await;
+    assert_status(&r, 200, "occupants");
+    r.body["occupants"]
+        .as_array()
+        .expect("occupants")
+        .iter()
+        .map(|o| o["person_id"].as_i64().expect("id"))
+        .collect()
+}
+
+both_backends! {
+    // Admitted unallocated, placed, moved: the roll, the facility's occupancy, the
+    // movements history and the journal follow; bad moves are refused with a specific
+    // problem and change nothing.
+    async fn placements_and_moves(db) {
+        let store = &db.store;
+        let s = setup(store).await;
+        let w = &s.wing;
+        let p = admit(&s.officer, 1).await;
+        let q = admit(&s.officer, 2).await;
+        let r = roll(&s.officer).await;
+        assert_eq!(r["totals"]["unallocated"], 2, "{r}");
+        assert_eq!(r["totals"]["in_place"], 0);
+        assert_eq!(r["not_in_a_cell"].as_array().map(Vec::len), Some(2));
+
+        let r = place(&s.officer, p, w.a1, json!({"reason": "ingreso"})).await;
+        assert_status(&r, 201, "first placement");
+        assert_eq!(r.body["kind"], "placed");
+        assert_eq!(r.body["unit_id"], w.unit_a);
+        let r = place(&s.officer, p, w.a2, json!({})).await;
+        assert_status(&r, 201, "move");
+        assert_eq!(r.body["kind"], "moved");
+        assert_eq!(r.body["from_location_id"], w.a1);
+
+        let r = roll(&s.officer).await;
+        assert_eq!((r["totals"]["in_place"].as_i64(), r["totals"]["unallocated"].as_i64()), (Some(1), Some(1)));
+        assert_eq!(r["totals"]["total_on_roll"], 2);
+        assert_eq!(location_occupied(&r, w.a2), 1);
+        assert_eq!(location_occupied(&r, w.a1), 0);
+        assert_eq!(location_occupied(&r, w.unit_a), 1, "a unit counts its cells");
+        let f = s.officer.get(&format!("/api/v1/facilities/{TURI}")).await;
+        assert_eq!(f.body["occupancy"]["occupied"], 1, "{}", f.body);
+        assert_eq!(occupants(&s.officer, w.unit_a, None).await, vec![p]);
+
+        let m = s.officer.get(&format!("/api/v1/persons/{p}/movements")).await;
+        assert_status(&m, 200, "movements");
+        let kinds: Vec<&str> = m.body.as_array().expect("list").iter().map(|x| x["kind"].as_str().unwrap_or("")).collect();
+        assert_eq!(kinds, ["admitted", "placed", "moved"]);
+        assert!(m.body[2]["until"].is_null() && !m.body[1]["until"].is_null());
+        let journal = store.journal_for_subject(&format!("person:{p}"), 0, 100).await.expect("journal");
+        let types: Vec<&str> = journal.iter().map(|e| e.event_type.as_str()).collect();
+        assert_eq!(types, ["person.admitted", "person.placed", "person.moved"]);
+
+        // Bad input: each refused with its code, nothing changed.
+        let before = store.journal_len().await.expect("journal");
+        let released = admit(&s.admin, 3).await;
+        let r = s.admin.post(&format!("/api/v1/persons/{released}/release"), &json!({
+            "released_at": "2026-11-20T12:00:00Z", "reason": "court_order", "authorized_by": "Juez"
+        })).await;
+        assert_status(&r, 200, "release");
+        let before = before + 2;
+        let cases: Vec<(&str, Reply, u16, &str, Option<&str>)> = vec![
+            ("a unit is not a cell", place(&s.officer, q, w.unit_a, json!({})).await, 422, "invalid_input", Some("location_id:not_a_cell")),
+            ("another facility's cell", {
+                let elsewhere = location(&s.admin, GUAYAQUIL, place_body("G-1", None, 4)).await;
+                place(&s.officer, q, elsewhere, json!({})).await
+            }, 422, "invalid_input", Some("location_id:unknown_location")),
+            ("in the future", place(&s.officer, q, w.a1, json!({"occurred_at": "2099-01-01T00:00:00Z"})).await, 422, "invalid_input", Some("occurred_at:in_the_future")),
+            ("before the admission", place(&s.officer, q, w.a1, json!({"occurred_at": "2026-10-01T00:00:00Z"})).await, 422, "invalid_input", Some("occurred_at:before_admission")),
+            ("a released person", place(&s.officer, released, w.a1, json!({})).await, 409, "not_in_custody", None),
+            ("an unknown person", place(&s.officer, 999_999, w.a1, json!({})).await, 404, "not_found", None),
+            ("an unknown field", s.officer.post("/api/v1/placements", &json!({"person_id": q, "location_id": w.a1, "cell": 3})).await, 422, "invalid_body", None),
+            ("an override by an officer", place(&s.officer, q, w.a1, json!({"override": {"reason": "urgente"}})).await, 403, "forbidden", None),
+            ("an override without a reason", place(&s.director, q, w.a1, json!({"override": {"reason": ""}})).await, 422, "invalid_input", Some("override.reason:required")),
+        ];
+        for (what, r, status, code, field) in cases {
+            assert_problem(&r, status, code, what);
+            if let Some(f) = field {
+                assert!(field_codes(&r).contains(&f.to_owned()), "{what}: {}", r.body);
+            }
+        }
+        // The Guayaquil location added above is the only change.
+        assert_eq!(store.journal_len().await.expect("journal"), before + 1);
+        assert_eq!(roll(&s.officer).await["totals"]["in_place"], 1);
+    }
+
+    // A full cell refuses the next person unless a director overrides with a reason,
+    // listed on the roll; a cell for pretrial persons refuses a sentenced one.
+    async fn capacity_and_separation(db) {
+        let store = &db.store;
+        let s = setup(store).await;
+        let w = &s.wing;
+        let p = admit(&s.officer, 1).await;
+        let q = admit(&s.officer, 2).await;
+        assert_status(&place(&s.officer, p, w.b1, json!({})).await, 201, "the one place");
+        let r = place(&s.officer, q, w.b1, json!({})).await;
+        assert_problem(&r, 409, "over_capacity", "full");
+        let r = place(&s.director, q, w.b1, json!({"override": {"reason": "Traslado urgente tras motín"}})).await;
+        assert_status(&r, 201, "override");
+        assert_eq!(r.body["override_reason"], "Traslado urgente tras motín");
+        let roll = roll(&s.officer).await;
+        assert_eq!(roll["totals"]["overrides"], 1);
+        assert_eq!(roll["overrides"][0]["person_id"], q);
+        assert_eq!(location_occupied(&roll, w.b1), 2);
+        assert_eq!(roll["totals"]["occupancy"]["over_capacity"], 1);
+
+        // Sentenced: no longer fits the pretrial cell.
+        let t = admit(&s.officer, 3).await;
+        let r = s.admin.post(&format!("/api/v1/persons/{t}/legal-documents"), &json!({
+            "kind": "sentence", "case_number": "09286-2026-01234", "court": "Tribunal de Garantías Penales",
+            "judge": "Dr. Luis Vera", "issued_on": "2026-11-10",
+            "offences": [{"description": "Robo", "legal_reference": "COIP art. 189", "max_penalty": {"years": 7, "months": 0, "days": 0}}],
+            "sentence": {"years": 5, "months": 0, "days": 0}
+        })).await;
+        assert_status(&r, 201, "sentence");
+        let r = place(&s.director, t, w.b1, json!({"override": {"reason": "no"}})).await;
+        assert_problem(&r, 422, "invalid_input", "sentenced in a pretrial cell");
+        assert!(field_codes(&r).contains(&"location_id:wrong_legal_status".to_owned()), "{}", r.body);
+
+        // Classified maximum: a medium cell no longer fits.
+        let medium = location(&s.admin, TURI, json!({
+            "code": "T-M1", "name": "Celda media", "parent_id": null, "security_level": "medium",
+            "holds_sex": "men", "design_capacity": 4, "operational_capacity": 4
+        })).await;
+        let r = s.officer.post(&format!("/api/v1/persons/{t}/classification"), &json!({"level": "maximum", "reason": "cabecilla"})).await;
+        assert_problem(&r, 403, "forbidden", "officers do not classify");
+        let r = s.director.post(&format!("/api/v1/persons/{t}/classification"), &json!({"level": "maximum", "reason": "cabecilla"})).await;
+        assert_status(&r, 200, "classification");
+        let r = place(&s.officer, t, medium, json!({})).await;
+        assert!(field_codes(&r).contains(&"location_id:security_level".to_owned()), "{}", r.body);
+        assert_status(&place(&s.officer, t, w.a1, json!({})).await, 201, "maximum fits maximum");
+    }
+
+    // Rival gangs: a keep-apart rule between the groups refuses a member of one in the
+    // unit where a member of the other is. Officers read only that it is restricted;
+    // intelligence staff read which rule; for officers the intelligence routes do not exist.
+    async fn keep_apart_rules(db) {
+        let store = &db.store;
+        let s = setup(store).await;
+        let w = &s.wing;
+        let lobo = admit(&s.officer, 1).await;
+        let chonero = admit(&s.officer, 2).await;
+        let witness = admit(&s.officer, 3).await;
+
+        let r = s.analyst.post("/api/v1/groups", &json!({"name": "Los Lobos", "aliases": ["Lobos"]})).await;
+        assert_status(&r, 201, "group");
+        let lobos = r.body["id"].as_i64().expect("id");
+        let r = s.analyst.post("/api/v1/groups", &json!({"name": "Los Choneros", "rivals": [lobos]})).await;
+        assert_status(&r, 201, "group");
+        let choneros = r.body["id"].as_i64().expect("id");
+        assert_problem(&s.analyst.post("/api/v1/groups", &json!({"name": "los lobos"})).await, 409, "duplicate_name", "same name");
+        let r = s.analyst.get("/api/v1/groups").await;
+        assert_eq!(r.body.as_array().map(Vec::len), Some(2));
+        assert_eq!(r.body[0]["rivals"], json!([lobos]), "{}", r.body);
+        for (person, group) in [(lobo, lobos), (chonero, choneros)] {
+            let r = s.analyst.post(&format!("/api/v1/persons/{person}/affiliations"), &json!({
+                "group_id": group, "role": "member", "source": "informe de inteligencia", "confidence": "high"
+            })).await;
+            assert_status(&r, 201, "affiliation");
+        }
+        let r = s.analyst.post("/api/v1/keep-apart", &json!({
+            "kind": "groups", "a": lobos, "b": choneros, "reason": "rival_gang", "scope": "unit",
+            "authorized_by": "Director de seguridad"
+        })).await;
+        assert_status(&r, 201, "group rule");
+        let rule = r.body["id"].as_i64().expect("id");
+        let r = s.analyst.post("/api/v1/keep-apart", &json!({
+            "kind": "persons", "a": witness, "b": lobo, "reason": "witness", "scope": "cell",
+            "authorized_by": "Fiscalía"
+        })).await;
+        assert_status(&r, 201, "person rule");
+        let r = s.analyst.post("/api/v1/keep-apart", &json!({
+            "kind": "persons", "a": lobo, "b": lobo, "reason": "threat", "scope": "cell", "authorized_by": "x"
+        })).await;
+        assert_problem(&r, 422, "invalid_input", "kept apart from himself");
+        assert!(field_codes(&r).contains(&"b:same_party".to_owned()));
+
+        assert_status(&place(&s.officer, lobo, w.a1, json!({})).await, 201, "lobo in A1");
+        let before = store.journal_len().await.expect("journal");
+        let r = place(&s.officer, chonero, w.a2, json!({})).await;
+        assert_problem(&r, 409, "placement_restricted", "rival in the same unit");
+        assert_eq!(r.body["detail"], "placement restricted for security reasons — contact the security office");
+        let r = place(&s.director, chonero, w.a2, json!({"override": {"reason": "no cabe en otro lado"}})).await;
+        assert_problem(&r, 409, "placement_restricted", "an override does not lift keep-apart");
+        let r = place(&s.officer, witness, w.a1, json!({})).await;
+        assert_problem(&r, 409, "placement_restricted", "witness in the same cell");
+        assert_eq!(store.journal_len().await.expect("journal"), before);
+        assert_status(&place(&s.officer, witness, w.a2, json!({})).await, 201, "witness in the next cell");
+        assert_status(&place(&s.officer, chonero, w.b1, json!({})).await, 201, "chonero in unit B");
+
+        // The check: the officer reads a restriction, the administrator the rule.
+        let moves = json!({"moves": [{"person_id": chonero, "location_id": w.a2}, {"person_id": chonero, "location_id": w.unit_a}]});
+        let r = s.officer.post("/api/v1/placements/check", &moves).await;
+        assert_status(&r, 200, "check");
+        assert_eq!(r.body["results"][0]["allowed"], false);
+        assert_eq!(r.body["results"][0]["reasons"][0]["code"], "placement_restricted");
+        assert!(r.body["results"][0]["reasons"][0]["rule_id"].is_null());
+        assert_eq!(r.body["results"][1]["reasons"][0]["code"], "not_a_cell");
+        let r = s.admin.post("/api/v1/placements/check", &moves).await;
+        assert_eq!(r.body["results"][0]["reasons"][0]["rule_id"], rule, "{}", r.body);
+        assert!(r.body["results"][0]["reasons"][0]["message"].as_str().unwrap_or("").contains("rival_gang"));
+        assert_eq!(store.journal_len().await.expect("journal"), before + 2, "the check changes nothing");
+
+        // For an officer, intelligence does not exist.
+        for path in ["/api/v1/groups", "/api/v1/keep-apart", &format!("/api/v1/keep-apart?person={lobo}")] {
+            assert_problem(&s.officer.get(path).await, 404, "not_found", path);
+        }
+        assert_problem(&s.officer.post("/api/v1/groups", &json!({"name": "X"})).await, 404, "not_found", "post group");
+        assert_problem(&s.officer.post(&format!("/api/v1/persons/{lobo}/affiliations"), &json!({
+            "group_id": lobos, "role": "member", "source": "x", "confidence": "low"
+        })).await, 404, "not_found", "affiliate");
+        let r = s.analyst.get(&format!("/api/v1/keep-apart?person={lobo}")).await;
+        assert_status(&r, 200, "rules of a person");
+        assert_eq!(r.body.as_array().map(Vec::len), Some(2), "{}", r.body);
+        assert_eq!(r.body[0]["active"], true);
+    }
+
+    // Many officers place at once into the last free places: exactly those places are
+    // filled, every other request gets a clear 409, and the counts agree.
+    async fn capacity_holds_under_concurrency(db) {
+        let store = &db.store;
+        let s = setup(store).await;
+        let w = &s.wing;
+        let mut persons = Vec::new();
+        for n in 0..12 {
+            persons.push(admit(&s.officer, 100 + n).await);
+        }
+        assert_status(&place(&s.officer, persons[0], w.a1, json!({})).await, 201, "one place left");
+        let tasks: Vec<_> = persons[1..]
+            .iter()
+            .map(|&p| {
+                let api = s.officer.clone();
+                let cell = w.a1;
+                tokio::spawn(async move { place(&api, p, cell, json!({})).await })
+            })
+            .collect();
+        let mut statuses: HashMap<u16, usize> = HashMap::new();
+        for t in tasks {
+            let r = t.await.expect("task");
+            if r.status.as_u16() == 409 {
+                assert_eq!(r.body["code"], "over_capacity", "{}", r.body);
+            }
+            *statuses.entry(r.status.as_u16()).or_default() += 1;
+        }
+        assert_eq!(statuses.get(&201), Some(&1), "{statuses:?}");
+        assert_eq!(statuses.get(&409), Some(&10), "{statuses:?}");
+        assert_eq!(occupants(&s.officer, w.a1, None).await.len(), 2);
+        assert_eq!(location_occupied(&roll(&s.officer).await, w.a1), 2);
+    }
+
+    // Who was where at an instant, with a move recorded late landing at its real time;
+    // the history rebuilt from the journal alone equals the movements table.
+    async fn point_in_time_and_rebuild(db) {
+        let store = &db.store;
+        let s = setup(store).await;
+        let w = &s.wing;
+        let p = admit(&s.officer, 1).await;
+        assert_status(&place(&s.officer, p, w.a1, json!({"occurred_at": "2026-11-02T08:00:00-05:00"})).await, 201, "A1");
+        assert_status(&place(&s.officer, p, w.b1, json!({"occurred_at": "2026-11-04T08:00:00-05:00"})).await, 201, "B1");
+        // Recorded now: on the 3rd at 03:00 he had been moved to A2.
+        let r = place(&s.officer, p, w.a2, json!({"occurred_at": "2026-11-03T03:00:00-05:00", "reason": "registrado tarde"})).await;
+        assert_status(&r, 201, "late A2");
+        assert_eq!(r.body["current"], false);
+        assert_eq!(r.body["from_location_id"], w.a1);
+        assert_problem(&place(&s.officer, p, w.a2, json!({"occurred_at": "2026-11-03T03:00:00-05:00"})).await, 409, "same_instant", "twice at one instant");
+
+        assert_eq!(occupants(&s.officer, w.a1, Some("2026-11-02T12:00:00-05:00")).await, vec![p]);
+        assert_eq!(occupants(&s.officer, w.a1, Some("2026-11-03T04:00:00-05:00")).await, Vec::<i64>::new());
+        assert_eq!(occupants(&s.officer, w.a2, Some("2026-11-03T04:00:00-05:00")).await, vec![p]);
+        assert_eq!(occupants(&s.officer, w.unit_a, Some("2026-11-03T04:00:00-05:00")).await, vec![p]);
+        assert_eq!(occupants(&s.officer, w.a2, Some("2026-11-05T00:00:00-05:00")).await, Vec::<i64>::new());
+        assert_eq!(occupants(&s.officer, w.b1, None).await, vec![p], "now where the latest move put him");
+        assert_eq!(occupants(&s.officer, w.a1, Some("2026-11-01T09:00:00-05:00")).await, Vec::<i64>::new(), "before he was placed");
+        let q = admit(&s.officer, 2).await;
+        assert_status(&place(&s.officer, q, w.a1, json!({})).await, 201, "another");
+        let r = s.admin.post(&format!("/api/v1/persons/{q}/release"), &json!({
+            "released_at": jiff::Timestamp::now().to_string(), "reason": "court_order", "authorized_by": "Juez"
+        })).await;
+        assert_status(&r, 200, "release");
+        assert_eq!(occupants(&s.officer, w.a1, None).await, Vec::<i64>::new(), "released: no longer there");
+
+        // Rebuild: fold the journal's movement events through the domain's history rule.
+        let mut rebuilt: HashMap<i64, Vec<(Span, Option<i64>)>> = HashMap::new();
+        let mut next = 0;
+        for e in store.journal_page(0, 100_000).await.expect("journal") {
+            let payload: Value = serde_json::from_str(&e.payload).expect("payload");
+            let location = match e.event_type.as_str() {
+                "person.admitted" => payload["location_id"].as_i64(),
+                "person.placed" | "person.moved" => payload["location_id"].as_i64(),
+                "person.released" => None,
+                _ => continue,
+            };
+            let person = payload["person_id"].as_i64().or_else(|| e.subject.trim_start_matches("person:").parse().ok()).expect("person");
+            let at: jiff::Timestamp = e.occurred_at.parse().expect("occurred_at");
+            next += 1;
+            let stays = rebuilt.entry(person).or_default();
+            let mut spans: Vec<Span> = stays.iter().map(|(s, _)| *s).collect();
+            if spans.is_empty() {
+                spans.push(Span { id: next, from: at, until: None });
+            } else {
+                insert(&mut spans, next, at).expect("a journaled movement fits the history");
+            }
+            let mut locations: HashMap<i64, Option<i64>> = stays.iter().map(|(s, l)| (s.id, *l)).collect();
+            locations.insert(next, location);
+            *stays = spans.into_iter().map(|s| (s, locations[&s.id])).collect();
+        }
+        let mut table: HashMap<i64, Vec<(String, Option<String>, Option<i64>)>> = HashMap::new();
+        for m in store.all_movements().await.expect("movements") {
+            table.entry(m.person_id).or_default().push((m.occurred_at, m.until_at, m.location_id));
+        }
+        let canonical = |t: jiff::Timestamp| custodia_domain::time::canonical(t);
+        let mut from_journal: HashMap<i64, Vec<(String, Option<String>, Option<i64>)>> = rebuilt
+            .into_iter()
+            .map(|(p, stays)| (p, stays.into_iter().map(|(s, l)| (canonical(s.from), s.until.map(canonical), l)).collect()))
+            .collect();
+        for v in table.values_mut().chain(from_journal.values_mut()) {
+            v.sort();
+        }
+        assert_eq!(from_journal, table);
+        assert_eq!(table[&p].len(), 4);
+    }
+
+    // The national roll adds up the facilities in reach; an officer sees only theirs and
+    // another facility's roll and occupants answer 404.
+    async fn national_roll_and_scope(db) {
+        let store = &db.store;
+        let s = setup(store).await;
+        let p = admit(&s.officer, 1).await;
+        assert_status(&place(&s.officer, p, s.wing.a1, json!({})).await, 201, "placed");
+        admit(&s.admin, 2).await;
+        let r = s.admin.get("/api/v1/roll").await;
+        assert_status(&r, 200, "national roll");
+        assert_eq!(r.body["totals"]["in_place"], 1, "{}", r.body);
+        assert_eq!(r.body["totals"]["unallocated"], 1);
+        assert_eq!(r.body["facilities"].as_array().map(Vec::len), Some(15));
+        let r = s.officer.get("/api/v1/roll").await;
+        assert_eq!(r.body["facilities"].as_array().map(Vec::len), Some(1));
+        assert_problem(&s.officer.get(&format!("/api/v1/facilities/{GUAYAQUIL}/roll")).await, 404, "not_found", "another roll");
+        let elsewhere = location(&s.admin, GUAYAQUIL, place_body("G-1", None, 4)).await;
+        assert_problem(&s.officer.get(&format!("/api/v1/locations/{elsewhere}/occupants")).await, 404, "not_found", "another's occupants");
+        let guayaquil_officer = s.admin.as_user(
+            &common::token_for(store, "gye", vec![Grant::facility(Role::FacilityOfficer, GUAYAQUIL)]).await,
+        );
+        assert_problem(&guayaquil_officer.get(&format!("/api/v1/persons/{p}/movements")).await, 404, "not_found", "another's movements");
+        assert_problem(&place(&guayaquil_officer, p, s.wing.a2, json!({})).await, 404, "not_found", "another's person");
+    }
+}
