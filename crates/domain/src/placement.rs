@@ -40,6 +40,8 @@ vocabulary!(
     }
 );
 
+// The vocabulary macro's derive list has no `Default`.
+#[allow(clippy::derivable_impls)]
 impl Default for HoldsLegalStatus {
     fn default() -> Self {
         HoldsLegalStatus::Both

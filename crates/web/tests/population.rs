@@ -17,6 +17,9 @@ use serde_json::{Value, json};
 const TURI: &str = "CPL-AZ-1";
 const GUAYAQUIL: &str = "CPL-GY-1";
 
+/// Each person's stays: (from, until, cell), canonical instants.
+type History = HashMap<i64, Vec<(String, Option<String>, Option<i64>)>>;
+
 fn assert_status(r: &Reply, status: u16, what: &str) {
     assert_eq!(r.status.as_u16(), status, "{what}: {}", r.body);
 }
@@ -493,12 +496,12 @@ both_backends! {
             locations.insert(next, location);
             *stays = spans.into_iter().map(|s| (s, locations[&s.id])).collect();
         }
-        let mut table: HashMap<i64, Vec<(String, Option<String>, Option<i64>)>> = HashMap::new();
+        let mut table: History = HashMap::new();
         for m in store.all_movements().await.expect("movements") {
             table.entry(m.person_id).or_default().push((m.occurred_at, m.until_at, m.location_id));
         }
         let canonical = |t: jiff::Timestamp| custodia_domain::time::canonical(t);
-        let mut from_journal: HashMap<i64, Vec<(String, Option<String>, Option<i64>)>> = rebuilt
+        let mut from_journal: History = rebuilt
             .into_iter()
             .map(|(p, stays)| (p, stays.into_iter().map(|(s, l)| (canonical(s.from), s.until.map(canonical), l)).collect()))
             .collect();

@@ -93,7 +93,7 @@ pub async fn check(
                     (None, None) => String::new(),
                 };
                 resolved.push((
-                    person.is_some().then(|| Move {
+                    person.is_some().then_some(Move {
                         person_id: m.person_id,
                         facility,
                         location_id: Some(m.location_id),
