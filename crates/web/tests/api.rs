@@ -1122,6 +1122,55 @@ both_backends! {
         let missing = c.call(&s, Method::POST, admissions, &[], Some(unknown_facility)).await;
         assert_problem(&missing, 404, "not_found");
 
+        // Population: a placement, the check, classification, the rolls, occupants and
+        // movements; intelligence: groups, an affiliation, a keep-apart rule.
+        let cells = c.call(&s, Method::POST, locations, &[TURI], Some(location("POP-1", None, 4, 4))).await;
+        assert_eq!(cells.status, StatusCode::CREATED, "{}", cells.body);
+        let pop_cell = cells.body["id"].as_i64().expect("id");
+        let placements = "/api/v1/placements";
+        let placed = c
+            .call(&s, Method::POST, placements, &[], Some(json!({"person_id": id, "location_id": pop_cell, "reason": "ingreso"})))
+            .await;
+        assert_eq!(placed.status, StatusCode::CREATED, "{}", placed.body);
+        let not_a_cell = c
+            .call(&s, Method::POST, placements, &[], Some(json!({"person_id": id, "location_id": ids[1]})))
+            .await;
+        assert_problem(&not_a_cell, 422, "invalid_input");
+        let moves = json!({"moves": [{"person_id": id, "location_id": pop_cell}, {"person_id": id, "location_id": ids[1]}]});
+        let checked = c.call(&s, Method::POST, "/api/v1/placements/check", &[], Some(moves)).await;
+        assert_eq!(checked.status, StatusCode::OK, "{}", checked.body);
+        assert_eq!(checked.body["results"][1]["allowed"], false);
+        let level = json!({"level": "maximum", "reason": "riesgo alto"});
+        let classified = c.call(&s, Method::POST, "/api/v1/persons/{id}/classification", &[&juan_id], Some(level)).await;
+        assert_eq!(classified.status, StatusCode::OK, "{}", classified.body);
+        let roll = c.call(&s, Method::GET, "/api/v1/facilities/{code}/roll", &[TURI], None).await;
+        assert_eq!(roll.status, StatusCode::OK, "{}", roll.body);
+        assert_eq!(roll.body["totals"]["in_place"], 1, "{}", roll.body);
+        let national = c.call(&s, Method::GET, "/api/v1/roll", &[], None).await;
+        assert_eq!(national.status, StatusCode::OK, "{}", national.body);
+        let cell_text = pop_cell.to_string();
+        let there = c.call(&s, Method::GET, "/api/v1/locations/{id}/occupants", &[&cell_text], None).await;
+        assert_eq!(there.status, StatusCode::OK, "{}", there.body);
+        assert_eq!(there.body["occupants"][0]["person_id"], id);
+        let moved = c.call(&s, Method::GET, "/api/v1/persons/{id}/movements", &[&juan_id], None).await;
+        assert_eq!(moved.status, StatusCode::OK, "{}", moved.body);
+        let groups = "/api/v1/groups";
+        let lobos = c.call(&s, Method::POST, groups, &[], Some(json!({"name": "Los Lobos", "aliases": ["Lobos"]}))).await;
+        assert_eq!(lobos.status, StatusCode::CREATED, "{}", lobos.body);
+        let lobos = lobos.body["id"].as_i64().expect("id");
+        let choneros = c.call(&s, Method::POST, groups, &[], Some(json!({"name": "Los Choneros", "rivals": [lobos]}))).await;
+        let choneros = choneros.body["id"].as_i64().expect("id");
+        let listed = c.call(&s, Method::GET, groups, &[], None).await;
+        assert_eq!(listed.status, StatusCode::OK, "{}", listed.body);
+        let member = json!({"group_id": lobos, "role": "leader", "source": "informe", "confidence": "high", "since": "2020-01-01"});
+        let affiliated = c.call(&s, Method::POST, "/api/v1/persons/{id}/affiliations", &[&juan_id], Some(member)).await;
+        assert_eq!(affiliated.status, StatusCode::CREATED, "{}", affiliated.body);
+        let rule = json!({"kind": "groups", "a": lobos, "b": choneros, "reason": "rival_gang", "scope": "unit", "authorized_by": "Director"});
+        let recorded = c.call(&s, Method::POST, "/api/v1/keep-apart", &[], Some(rule)).await;
+        assert_eq!(recorded.status, StatusCode::CREATED, "{}", recorded.body);
+        let rules = c.call(&s, Method::GET, "/api/v1/keep-apart", &[], None).await;
+        assert_eq!(rules.status, StatusCode::OK, "{}", rules.body);
+
         // Problems: each against the Problem schema of its documented status.
         let missing = c.call(&s, Method::GET, one, &["NOPE-1"], None).await;
         assert_problem(&missing, 404, "not_found");

@@ -223,9 +223,18 @@ pub struct AffiliationView {
     pub id: i64,
     /// Who.
     pub person_id: i64,
-    /// What.
-    #[serde(flatten)]
-    pub affiliation: Affiliation,
+    /// The group's id.
+    pub group_id: i64,
+    /// Member, leader or associate.
+    pub role: GroupRole,
+    /// Where the information comes from.
+    pub source: String,
+    /// How sure it is.
+    pub confidence: Confidence,
+    /// From which day, if known.
+    pub since: Option<String>,
+    /// Until which day, if it ended.
+    pub until: Option<String>,
     /// When recorded.
     pub recorded_at: String,
 }
@@ -296,7 +305,12 @@ pub async fn affiliate(
             Ok(AffiliationView {
                 id,
                 person_id,
-                affiliation: a.clone(),
+                group_id: a.group_id,
+                role: a.role,
+                source: a.source.clone(),
+                confidence: a.confidence,
+                since: a.since.map(|d| d.to_string()),
+                until: a.until.map(|d| d.to_string()),
                 recorded_at: stamp,
             })
         })
