@@ -70,6 +70,12 @@ vocabulary!(
         IntelligenceWrite = "intelligence.write",
         /// Record physical counts and reconcile them.
         CountWrite = "count.write",
+        /// Request transfers from a facility and cancel them before they leave.
+        TransferRequest = "transfer.request",
+        /// Approve transfers and bulk operations between facilities (national).
+        TransferApprove = "transfer.approve",
+        /// Record a death in custody.
+        DeathRecord = "death.record",
     }
 );
 
@@ -169,7 +175,10 @@ impl Action {
     /// Whether a facility grant can allow this action.
     pub fn reach(self) -> Reach {
         match self {
-            Action::FacilityCreate | Action::UserAdmin | Action::AccessAuditRead => Reach::National,
+            Action::FacilityCreate
+            | Action::UserAdmin
+            | Action::AccessAuditRead
+            | Action::TransferApprove => Reach::National,
             _ => Reach::Facility,
         }
     }
@@ -197,6 +206,9 @@ pub const MATRIX: &[(Role, &[Action])] = &[
             Action::IntelligenceRead,
             Action::IntelligenceWrite,
             Action::CountWrite,
+            Action::TransferRequest,
+            Action::TransferApprove,
+            Action::DeathRecord,
         ],
     ),
     (
@@ -206,6 +218,8 @@ pub const MATRIX: &[(Role, &[Action])] = &[
             Action::HistoryRead,
             Action::PersonRead,
             Action::IntelligenceRead,
+            Action::TransferRequest,
+            Action::TransferApprove,
         ],
     ),
     (
@@ -223,6 +237,8 @@ pub const MATRIX: &[(Role, &[Action])] = &[
             Action::CapacityOverride,
             Action::ClassificationWrite,
             Action::CountWrite,
+            Action::TransferRequest,
+            Action::DeathRecord,
         ],
     ),
     (
@@ -233,6 +249,7 @@ pub const MATRIX: &[(Role, &[Action])] = &[
             Action::PersonAdmit,
             Action::PlacementWrite,
             Action::CountWrite,
+            Action::DeathRecord,
         ],
     ),
     (
@@ -262,6 +279,7 @@ pub const MATRIX: &[(Role, &[Action])] = &[
             Action::PersonRead,
             Action::HealthRead,
             Action::HealthWrite,
+            Action::DeathRecord,
         ],
     ),
     (
@@ -368,11 +386,21 @@ mod tests {
                 IntelligenceRead,
                 IntelligenceWrite,
                 CountWrite,
+                TransferRequest,
+                TransferApprove,
+                DeathRecord,
             ],
         ),
         (
             NationalOperations,
-            &[FacilityRead, HistoryRead, PersonRead, IntelligenceRead],
+            &[
+                FacilityRead,
+                HistoryRead,
+                PersonRead,
+                IntelligenceRead,
+                TransferRequest,
+                TransferApprove,
+            ],
         ),
         (
             FacilityDirector,
@@ -389,6 +417,8 @@ mod tests {
                 CapacityOverride,
                 ClassificationWrite,
                 CountWrite,
+                TransferRequest,
+                DeathRecord,
             ],
         ),
         (
@@ -399,6 +429,7 @@ mod tests {
                 PersonAdmit,
                 PlacementWrite,
                 CountWrite,
+                DeathRecord,
             ],
         ),
         (
@@ -423,7 +454,13 @@ mod tests {
         ),
         (
             HealthOfficer,
-            &[FacilityRead, PersonRead, HealthRead, HealthWrite],
+            &[
+                FacilityRead,
+                PersonRead,
+                HealthRead,
+                HealthWrite,
+                DeathRecord,
+            ],
         ),
         (
             Inspector,

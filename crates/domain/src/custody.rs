@@ -325,6 +325,8 @@ vocabulary!(
         Pardon = "pardon",
         /// Another lawful reason (say which in `authorized_by` and `note`).
         Other = "other",
+        /// Died in custody (recorded through the death route, never as a release).
+        Death = "death",
     }
 );
 
@@ -348,6 +350,12 @@ impl Release {
     /// Checks the release on its own: its authority and note, and a time not in the future.
     pub fn validate(&self, now: Timestamp) -> Result<(), Invalid> {
         let mut c = Collector::default();
+        c.check(
+            self.reason == ReleaseReason::Death,
+            "reason",
+            "death_is_not_a_release",
+            "a death in custody is recorded with POST /api/v1/persons/{id}/death",
+        );
         text::required(&mut c, "authorized_by", &self.authorized_by, 500);
         if let Some(n) = &self.note {
             text::required(&mut c, "note", n, crate::person::MAX_TEXT);

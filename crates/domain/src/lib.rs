@@ -29,6 +29,7 @@ pub mod placement;
 pub mod search;
 pub mod text;
 pub mod time;
+pub mod transfer;
 pub mod user;
 pub mod validation;
 

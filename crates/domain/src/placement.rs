@@ -183,6 +183,8 @@ pub struct FacilityFit {
     pub holds_sex: HoldsSex,
     /// Age group it holds.
     pub holds_age: HoldsAge,
+    /// The security levels it has.
+    pub security_levels: Vec<SecurityLevel>,
 }
 
 /// A keep-apart rule between two persons or two groups.
@@ -350,6 +352,21 @@ impl Snapshot {
                         f.code
                     ),
                 },
+            ));
+        }
+        if let Some(class) = p.classification
+            && !f
+                .security_levels
+                .iter()
+                .any(|l| level_rank(*l) >= level_rank(class))
+        {
+            out.push(Refusal::new(
+                "security_level",
+                "facility",
+                format!(
+                    "{} has no place secure enough for a person classified {class}",
+                    f.code
+                ),
             ));
         }
         if !sex_fits(p.sex, f.holds_sex) {
@@ -609,6 +626,7 @@ mod tests {
                 code: "CPL-AZ-1".into(),
                 holds_sex: HoldsSex::Men,
                 holds_age: HoldsAge::Adults,
+                security_levels: vec![SecurityLevel::Medium, SecurityLevel::Maximum],
             },
         );
         s.places.insert(1, cell(1, 100, 4, 0));
@@ -714,6 +732,18 @@ mod tests {
                 "{what}: {refused:?}"
             );
         }
+    }
+
+    #[test]
+    fn a_facility_without_a_secure_enough_level_refuses_the_classified() {
+        let mut s = turi();
+        s.facilities.get_mut("CPL-AZ-1").unwrap().security_levels = vec![SecurityLevel::Minimum];
+        s.persons.get_mut(&10).unwrap().0.classification = Some(SecurityLevel::Medium);
+        let unallocated = Move {
+            location_id: None,
+            ..to(10, 1)
+        };
+        assert_eq!(codes(&s.check(&unallocated, false)), vec!["security_level"]);
     }
 
     #[test]

@@ -10,6 +10,7 @@
 pub mod audit;
 mod conn;
 mod copy;
+pub mod counts;
 mod db;
 mod error;
 pub mod facilities;
@@ -25,6 +26,7 @@ mod row;
 pub mod search;
 pub mod sessions;
 mod sqlite;
+pub mod transfers;
 pub mod users;
 mod write;
 

@@ -226,6 +226,15 @@ pub async fn admit(
                         Some(_) => {}
                         None => principal.require_in(Action::PersonRead, &row.facility, "person", id)?,
                     }
+                    if let Some(died) = tx.deceased_at(id).await? {
+                        return Err(AppError::Conflict {
+                            code: "deceased",
+                            message: format!(
+                                "{} ({}) died in custody on {died}",
+                                row.full_name, row.registry_number
+                            ),
+                        });
+                    }
                     if row.in_custody {
                         return Err(already_in_custody(&row));
                     }

@@ -6,14 +6,29 @@
 //! valid time, and the episode's current whereabouts), inside one write transaction:
 //! writers are serialized, so a capacity or keep-apart check cannot race another move.
 
+mod absences;
+mod bulk;
 mod check;
 mod classify;
+mod counts;
+mod custody_end;
 mod intelligence;
 mod place;
 mod roll;
+mod transfers;
 
+pub use absences::{AbsenceRequest, AbsenceView, ReturnRequest, absences, come_back, leave};
+pub use bulk::{
+    OperationMove, OperationRequest, OperationView, create_operation, operation, operation_step,
+};
 pub use check::{CheckedMove, MoveToCheck, ReasonView, check};
 pub use classify::{Classification, classify};
+pub use counts::{
+    CountRequest, CountView, Reconciliation, counts, reconcile, record as record_count,
+};
+pub use custody_end::{
+    DeathRequest, EscapeRequest, PresenceView, RecaptureRequest, death, escape, recapture,
+};
 pub use intelligence::{
     Affiliation, AffiliationView, GroupView, KeepApartRequest, KeepApartView, NewGroup, affiliate,
     groups, keep_apart_list, record_keep_apart, register_group,
@@ -22,6 +37,10 @@ pub use place::{Override, PlacementRequest, PlacementView, place};
 pub use roll::{
     FacilityRoll, FacilityTotals, LocationRoll, MovementView, NationalRoll, Occupant, Occupants,
     RollPerson, RollTotals, movements, national_roll, occupants, roll,
+};
+pub use transfers::{
+    StepRequest, TransferRequest, TransferView, request as request_transfer, step as transfer_step,
+    transfer, transfers,
 };
 
 use std::collections::HashSet;
@@ -144,6 +163,7 @@ pub(crate) async fn snapshot(
                     code: f.code.clone(),
                     holds_sex: f.holds_sex,
                     holds_age: f.holds_age,
+                    security_levels: f.security_levels.clone(),
                 },
             );
         }

@@ -163,18 +163,28 @@ pub async fn roll(store: &Store, who: &Principal, code: &str) -> Result<Facility
     let by_location = occupancy::by_location(&tree, &counts.placed, now);
     let closed = out_of_service_ids(&tree, now);
     let parents: HashSet<i64> = tree.iter().filter_map(|l| l.parent_id).collect();
+    let arriving = store
+        .in_transit_to()
+        .await?
+        .into_iter()
+        .find(|(f, _)| f == code)
+        .map_or(0, |(_, n)| n);
+    let overdue = overdue_back(store, Some(code), now).await?;
     let overrides: Vec<RollPerson> = store
         .overrides(code)
         .await?
         .into_iter()
         .map(roll_person)
         .collect();
+    let mut totals = RollTotals::from_counts(
+        &counts,
+        occupancy::facility_total(&tree, &by_location),
+        overrides.len() as i64,
+    );
+    totals.in_transit_in = arriving;
+    totals.overdue_back = overdue.get(code).copied().unwrap_or(0);
     Ok(FacilityRoll {
-        totals: RollTotals::from_counts(
-            &counts,
-            occupancy::facility_total(&tree, &by_location),
-            overrides.len() as i64,
-        ),
+        totals,
         locations: tree
             .iter()
             .map(|l| LocationRoll {
@@ -198,6 +208,22 @@ pub async fn roll(store: &Store, who: &Principal, code: &str) -> Result<Facility
         name: facility.name,
         at: canonical(now),
     })
+}
+
+/// Persons not back from an absence by the time expected, per facility.
+async fn overdue_back(
+    store: &Store,
+    facility: Option<&str>,
+    now: Timestamp,
+) -> Result<HashMap<String, i64>, AppError> {
+    let now = canonical(now);
+    let mut out = HashMap::new();
+    for a in store.open_absences(facility).await? {
+        if a.expected_back_at < now {
+            *out.entry(a.facility).or_insert(0) += 1;
+        }
+    }
+    Ok(out)
 }
 
 /// One facility's line of the national roll.
@@ -234,6 +260,8 @@ pub async fn national_roll(store: &Store, who: &Principal) -> Result<NationalRol
         trees.entry(l.facility.clone()).or_default().push(l);
     }
     let mut counts = store.presence_counts(None).await?;
+    let arriving: HashMap<String, i64> = store.in_transit_to().await?.into_iter().collect();
+    let overdue = overdue_back(store, None, now).await?;
     let mut totals = RollTotals::default();
     let mut facilities = Vec::new();
     for f in store.facilities().await? {
@@ -244,11 +272,13 @@ pub async fn national_roll(store: &Store, who: &Principal) -> Result<NationalRol
         let c = counts.remove(&f.code).unwrap_or_default();
         let by_location = occupancy::by_location(&tree, &c.placed, now);
         let overrides = store.overrides(&f.code).await?.len() as i64;
-        let t = RollTotals::from_counts(
+        let mut t = RollTotals::from_counts(
             &c,
             occupancy::facility_total(&tree, &by_location),
             overrides,
         );
+        t.in_transit_in = arriving.get(&f.code).copied().unwrap_or(0);
+        t.overdue_back = overdue.get(&f.code).copied().unwrap_or(0);
         totals.add(&t);
         facilities.push(FacilityTotals {
             code: f.code,

@@ -124,3 +124,76 @@ CREATE TABLE counts (
     recorded_by    TEXT    NOT NULL
 );
 CREATE INDEX counts_by_facility ON counts (facility, open, at);
+
+-- A person who died in custody can never be admitted or moved again.
+ALTER TABLE persons ADD COLUMN deceased_at TEXT;
+
+-- Transfers between facilities: requested → approved → dispatched → received, or
+-- cancelled before receipt; bulk operations group many.
+CREATE TABLE transfer_operations (
+    id           INTEGER PRIMARY KEY AUTOINCREMENT,
+    name         TEXT    NOT NULL,
+    reason       TEXT    NOT NULL,
+    note         TEXT,
+    created_at   TEXT    NOT NULL,
+    created_by   TEXT    NOT NULL
+);
+CREATE TABLE transfers (
+    id              INTEGER PRIMARY KEY AUTOINCREMENT,
+    person_id       INTEGER NOT NULL REFERENCES persons (id),
+    episode_id      INTEGER NOT NULL REFERENCES custody_episodes (id),
+    operation_id    INTEGER REFERENCES transfer_operations (id),
+    from_facility   TEXT    NOT NULL REFERENCES facilities (code),
+    to_facility     TEXT    NOT NULL REFERENCES facilities (code),
+    to_location_id  INTEGER REFERENCES locations (id),
+    reason          TEXT    NOT NULL,
+    note            TEXT,
+    status          TEXT    NOT NULL,
+    notify_judge    INTEGER NOT NULL,
+    notify_family   INTEGER NOT NULL,
+    requested_at    TEXT    NOT NULL,
+    requested_by    TEXT    NOT NULL,
+    approved_at     TEXT,
+    approved_by     TEXT,
+    dispatched_at   TEXT,
+    dispatched_by   TEXT,
+    received_at     TEXT,
+    received_by     TEXT,
+    cancelled_at    TEXT,
+    cancelled_by    TEXT,
+    cancel_reason   TEXT
+);
+CREATE UNIQUE INDEX one_open_transfer ON transfers (person_id) WHERE status IN ('requested', 'approved', 'dispatched');
+CREATE INDEX transfers_from ON transfers (from_facility, status);
+CREATE INDEX transfers_to ON transfers (to_facility, status);
+CREATE INDEX transfers_by_operation ON transfers (operation_id);
+
+-- Temporary absences (court, hospital…): out until returned.
+CREATE TABLE absences (
+    id               INTEGER PRIMARY KEY AUTOINCREMENT,
+    person_id        INTEGER NOT NULL REFERENCES persons (id),
+    episode_id       INTEGER NOT NULL REFERENCES custody_episodes (id),
+    facility         TEXT    NOT NULL REFERENCES facilities (code),
+    kind             TEXT    NOT NULL,
+    note             TEXT,
+    from_location_id INTEGER,
+    left_at          TEXT    NOT NULL,
+    expected_back_at TEXT    NOT NULL,
+    returned_at      TEXT,
+    recorded_by      TEXT    NOT NULL
+);
+CREATE INDEX absences_open ON absences (facility, expected_back_at) WHERE returned_at IS NULL;
+CREATE INDEX absences_by_person ON absences (person_id);
+
+-- Deaths in custody (Mandela Rule 71: every death is reported).
+CREATE TABLE deaths (
+    person_id     INTEGER PRIMARY KEY REFERENCES persons (id),
+    episode_id    INTEGER NOT NULL REFERENCES custody_episodes (id),
+    facility      TEXT    NOT NULL REFERENCES facilities (code),
+    died_at       TEXT    NOT NULL,
+    place         TEXT    NOT NULL,
+    cause         TEXT    NOT NULL,
+    circumstances TEXT,
+    recorded_at   TEXT    NOT NULL,
+    recorded_by   TEXT    NOT NULL
+);

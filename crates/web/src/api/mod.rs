@@ -6,6 +6,7 @@ mod common;
 mod facilities;
 mod health;
 mod locations;
+mod movements;
 mod persons;
 mod population;
 
@@ -40,6 +41,7 @@ use crate::problem::{ApiError, Problem};
         (name = "locations", description = "Places inside a facility, capacity and out-of-service periods"),
         (name = "persons", description = "Persons deprived of liberty: admission, legal status and dates, release, corrections, search, deadlines"),
         (name = "population", description = "Where every person is: placements and moves, the placement check, classification, the roll, occupants at any instant, movements"),
+        (name = "transfers", description = "Transfers between facilities, one by one or in bulk operations: requested, approved, dispatched, received or cancelled"),
         (name = "intelligence", description = "Gangs, affiliations and keep-apart rules: intelligence staff, national operations and administrators only"),
     )
 )]
@@ -78,6 +80,25 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(population::national_roll))
         .routes(routes!(population::occupants))
         .routes(routes!(population::movements))
+        .routes(routes!(movements::request, movements::list))
+        .routes(routes!(movements::get))
+        .routes(routes!(movements::approve))
+        .routes(routes!(movements::dispatch))
+        .routes(routes!(movements::receive))
+        .routes(routes!(movements::cancel))
+        .routes(routes!(movements::create_operation))
+        .routes(routes!(movements::get_operation))
+        .routes(routes!(movements::approve_operation))
+        .routes(routes!(movements::dispatch_operation))
+        .routes(routes!(movements::receive_operation))
+        .routes(routes!(movements::cancel_operation))
+        .routes(routes!(movements::leave, movements::absences))
+        .routes(routes!(movements::come_back))
+        .routes(routes!(movements::escape))
+        .routes(routes!(movements::recapture))
+        .routes(routes!(movements::death))
+        .routes(routes!(movements::record_count, movements::counts))
+        .routes(routes!(movements::reconcile))
         .routes(routes!(health::openapi_json))
         .routes(routes!(auth::token))
         .routes(routes!(auth::session))

@@ -3,6 +3,8 @@
 
 #![allow(dead_code)]
 
+pub mod population;
+
 use custodia_store::Store;
 use reqwest::StatusCode;
 use reqwest::header::HeaderMap;

@@ -1,0 +1,586 @@
+//! Transfers between facilities: requested by the origin, approved nationally,
+//! dispatched (the person is in transit, counted by both facilities), received at the
+//! destination (placed there, every rule checked again) or cancelled before receipt.
+
+use jiff::Timestamp;
+use serde::{Deserialize, Serialize};
+
+use custodia_domain::access::Action;
+use custodia_domain::custody::LegalStatus;
+use custodia_domain::events::NewEvent;
+use custodia_domain::placement::Move;
+use custodia_domain::text;
+use custodia_domain::time::canonical;
+use custodia_domain::transfer::{TransferReason, TransferStatus, TransferStep};
+use custodia_domain::validation::Collector;
+use custodia_domain::{FieldError, Invalid};
+use custodia_store::population::OpenEpisode;
+use custodia_store::transfers::TransferRow;
+use custodia_store::{Store, WriteTx};
+
+use super::{
+    NewMovement, corrupt, open_episode_or_refuse, record_movement, refused, sees_intelligence,
+    slot_in,
+};
+use crate::error::AppError;
+use crate::persons::json;
+use crate::principal::Principal;
+
+/// A transfer to request.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TransferRequest {
+    /// Who.
+    pub person_id: i64,
+    /// To which facility.
+    pub to_facility: String,
+    /// Into which cell there, if already decided.
+    pub to_location_id: Option<i64>,
+    /// Why.
+    pub reason: TransferReason,
+    /// Free text (at most 2,000 characters).
+    pub note: Option<String>,
+}
+
+/// A step taken on a transfer: when, and where the person goes on receipt.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct StepRequest {
+    /// When it happened (RFC 3339); now when absent.
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub at: Option<Timestamp>,
+    /// On receipt: the cell at the destination (else the one requested, else unallocated).
+    pub location_id: Option<i64>,
+    /// On cancellation: why.
+    pub reason: Option<String>,
+}
+
+/// A transfer as the API shows it.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct TransferView {
+    /// Id.
+    pub id: i64,
+    /// Who.
+    pub person_id: i64,
+    /// Their custody episode.
+    pub episode_id: i64,
+    /// The bulk operation it belongs to.
+    pub operation_id: Option<i64>,
+    /// From.
+    pub from_facility: String,
+    /// To.
+    pub to_facility: String,
+    /// Cell at the destination, if decided.
+    pub to_location_id: Option<i64>,
+    /// Why.
+    pub reason: String,
+    /// Free text.
+    pub note: Option<String>,
+    /// `requested`, `approved`, `dispatched`, `received` or `cancelled`.
+    pub status: String,
+    /// The judge must be told (pretrial detainee); the notification becomes a tracked task.
+    pub notify_judge: bool,
+    /// The family contact must be told (Mandela Rule 68).
+    pub notify_family: bool,
+    /// When requested.
+    pub requested_at: String,
+    /// By whom.
+    pub requested_by: String,
+    /// When approved.
+    pub approved_at: Option<String>,
+    /// By whom.
+    pub approved_by: Option<String>,
+    /// When the person left.
+    pub dispatched_at: Option<String>,
+    /// By whom.
+    pub dispatched_by: Option<String>,
+    /// When the person arrived.
+    pub received_at: Option<String>,
+    /// By whom.
+    pub received_by: Option<String>,
+    /// When cancelled.
+    pub cancelled_at: Option<String>,
+    /// By whom.
+    pub cancelled_by: Option<String>,
+    /// Why cancelled.
+    pub cancel_reason: Option<String>,
+}
+
+impl From<TransferRow> for TransferView {
+    fn from(t: TransferRow) -> Self {
+        TransferView {
+            id: t.id,
+            person_id: t.person_id,
+            episode_id: t.episode_id,
+            operation_id: t.operation_id,
+            from_facility: t.from_facility,
+            to_facility: t.to_facility,
+            to_location_id: t.to_location_id,
+            reason: t.reason,
+            note: t.note,
+            status: t.status,
+            notify_judge: t.notify_judge,
+            notify_family: t.notify_family,
+            requested_at: t.requested_at,
+            requested_by: t.requested_by,
+            approved_at: t.approved_at,
+            approved_by: t.approved_by,
+            dispatched_at: t.dispatched_at,
+            dispatched_by: t.dispatched_by,
+            received_at: t.received_at,
+            received_by: t.received_by,
+            cancelled_at: t.cancelled_at,
+            cancelled_by: t.cancelled_by,
+            cancel_reason: t.cancel_reason,
+        }
+    }
+}
+
+fn invalid(field: &str, code: &str, message: impl Into<String>) -> AppError {
+    AppError::Invalid(Invalid(vec![FieldError::new(field, code, message)]))
+}
+
+/// Whether a person may be sent somewhere now: present at their facility, no transfer
+/// already under way.
+pub(crate) async fn ready_to_leave(
+    tx: &mut WriteTx,
+    episode: &OpenEpisode,
+) -> Result<(), AppError> {
+    if !matches!(episode.presence.as_str(), "placed" | "unallocated") {
+        return Err(AppError::Conflict {
+            code: "not_present",
+            message: format!(
+                "person {} is {}: only persons present at their facility are transferred",
+                episode.person_id, episode.presence
+            ),
+        });
+    }
+    if let Some(t) = tx.open_transfer_of(episode.person_id).await? {
+        return Err(AppError::Conflict {
+            code: "transfer_open",
+            message: format!(
+                "person {} already has transfer {} to {} ({})",
+                episode.person_id, t.id, t.to_facility, t.status
+            ),
+        });
+    }
+    Ok(())
+}
+
+/// The row of a new requested transfer.
+pub(crate) fn new_transfer(
+    episode: &OpenEpisode,
+    to_facility: &str,
+    to_location_id: Option<i64>,
+    reason: TransferReason,
+    note: Option<&str>,
+    operation_id: Option<i64>,
+    now: &str,
+    actor: &str,
+) -> TransferRow {
+    TransferRow {
+        person_id: episode.person_id,
+        episode_id: episode.episode_id,
+        operation_id,
+        from_facility: episode.facility.clone(),
+        to_facility: to_facility.to_owned(),
+        to_location_id,
+        reason: reason.as_str().to_owned(),
+        note: note.map(str::to_owned),
+        status: TransferStatus::Requested.as_str().to_owned(),
+        notify_judge: episode.legal_status == LegalStatus::Pretrial.as_str(),
+        notify_family: true,
+        requested_at: now.to_owned(),
+        requested_by: actor.to_owned(),
+        ..TransferRow::default()
+    }
+}
+
+/// The journal entry of a transfer's step, with the whole transfer as it now stands.
+pub(crate) fn transfer_event(kind: &'static str, t: &TransferRow, at: Timestamp) -> NewEvent {
+    NewEvent {
+        event_type: kind,
+        schema_version: 1,
+        occurred_at: at,
+        facility: Some(if kind == TRANSFER_RECEIVED {
+            t.to_facility.clone()
+        } else {
+            t.from_facility.clone()
+        }),
+        subject: format!("transfer:{}", t.id),
+        payload: json(&serde_json::json!({
+            "transfer_id": t.id,
+            "person_id": t.person_id,
+            "episode_id": t.episode_id,
+            "operation_id": t.operation_id,
+            "from_facility": t.from_facility,
+            "to_facility": t.to_facility,
+            "location_id": t.to_location_id,
+            "reason": t.reason,
+            "note": t.note,
+            "status": t.status,
+            "notify_judge": t.notify_judge,
+            "notify_family": t.notify_family,
+            "occurred_at": canonical(at),
+            "cancel_reason": t.cancel_reason,
+        })),
+    }
+}
+
+/// A transfer was requested.
+pub const TRANSFER_REQUESTED: &str = "transfer.requested";
+/// A transfer was approved.
+pub const TRANSFER_APPROVED: &str = "transfer.approved";
+/// The person left the origin.
+pub const TRANSFER_DISPATCHED: &str = "transfer.dispatched";
+/// The person was received at the destination.
+pub const TRANSFER_RECEIVED: &str = "transfer.received";
+/// The transfer was called off (a dispatched person returned to the origin).
+pub const TRANSFER_CANCELLED: &str = "transfer.cancelled";
+
+/// Requests a transfer (`transfer.requested`). The destination must be able to hold
+/// the person (sex, age group, classification, the cell if named, keep-apart rules).
+pub async fn request(
+    store: &Store,
+    who: &Principal,
+    r: TransferRequest,
+) -> Result<TransferView, AppError> {
+    let mut c = Collector::default();
+    if let Some(note) = &r.note {
+        text::optional(&mut c, "note", note, 2000);
+    }
+    c.finish()?;
+    let now = Timestamp::now();
+    let who = who.clone();
+    store
+        .write(&who.actor.clone(), async move |tx| {
+            let episode = open_episode_or_refuse(tx, &who, r.person_id).await?;
+            who.require_in(
+                Action::TransferRequest,
+                &episode.facility,
+                "person",
+                r.person_id,
+            )?;
+            if r.to_facility == episode.facility {
+                return Err(invalid(
+                    "to_facility",
+                    "same_facility",
+                    "a move within the facility is a placement, not a transfer",
+                ));
+            }
+            if tx.facility(&r.to_facility).await?.is_none() {
+                return Err(invalid(
+                    "to_facility",
+                    "unknown_facility",
+                    format!("facility {} is not registered", r.to_facility),
+                ));
+            }
+            ready_to_leave(tx, &episode).await?;
+            let m = Move {
+                person_id: r.person_id,
+                facility: r.to_facility.clone(),
+                location_id: r.to_location_id,
+            };
+            let snapshot = super::snapshot(tx, std::slice::from_ref(&m), now).await?;
+            let refusals = snapshot.check(&m, false);
+            if !refusals.is_empty() {
+                return Err(refused(&refusals, sees_intelligence(&who, &r.to_facility)));
+            }
+            let mut t = new_transfer(
+                &episode,
+                &r.to_facility,
+                r.to_location_id,
+                r.reason,
+                r.note.as_deref(),
+                None,
+                &canonical(now),
+                &who.actor,
+            );
+            t.id = tx.insert_transfer(&t).await?;
+            tx.append(transfer_event(TRANSFER_REQUESTED, &t, now))
+                .await?;
+            Ok(TransferView::from(t))
+        })
+        .await
+}
+
+/// A transfer is visible to whoever may read persons at its origin or its destination.
+pub(crate) fn visible(who: &Principal, t: &TransferRow) -> bool {
+    who.allows(Action::PersonRead, Some(&t.from_facility))
+        || who.allows(Action::PersonRead, Some(&t.to_facility))
+}
+
+/// Who may take each step: approval is national; the origin dispatches and cancels, the
+/// destination receives.
+pub(crate) fn authorise_step(
+    who: &Principal,
+    t: &TransferRow,
+    step: TransferStep,
+) -> Result<(), AppError> {
+    let allowed = match step {
+        TransferStep::Approve => who.allows(Action::TransferApprove, None),
+        TransferStep::Dispatch => who.allows(Action::PlacementWrite, Some(&t.from_facility)),
+        TransferStep::Receive => who.allows(Action::PlacementWrite, Some(&t.to_facility)),
+        TransferStep::Cancel => {
+            who.allows(Action::TransferRequest, Some(&t.from_facility))
+                || who.allows(Action::TransferApprove, None)
+        }
+    };
+    if allowed {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden {
+            action: match step {
+                TransferStep::Approve => Action::TransferApprove,
+                TransferStep::Dispatch | TransferStep::Receive => Action::PlacementWrite,
+                TransferStep::Cancel => Action::TransferRequest,
+            },
+        })
+    }
+}
+
+/// Takes one step of one transfer inside a transaction: the state machine, the
+/// person's movement, the journal entry. Returns the transfer as it now stands.
+pub(crate) async fn take_step(
+    tx: &mut WriteTx,
+    who: &Principal,
+    mut t: TransferRow,
+    step: TransferStep,
+    body: &StepRequest,
+    now: Timestamp,
+) -> Result<TransferRow, AppError> {
+    let status = TransferStatus::parse(&t.status).map_err(|e| corrupt("transfers.status", e))?;
+    let next = status.after(step)?;
+    let at = body.at.map_or(now, custodia_domain::time::to_micros);
+    if at > now {
+        return Err(invalid("at", "in_the_future", "at is in the future"));
+    }
+    let stamp = canonical(at);
+    let actor = Some(who.actor.clone());
+    let kind = match step {
+        TransferStep::Approve => {
+            t.approved_at = Some(stamp);
+            t.approved_by = actor;
+            TRANSFER_APPROVED
+        }
+        TransferStep::Dispatch => {
+            let e = in_custody(tx, t.person_id).await?;
+            if !matches!(e.presence.as_str(), "placed" | "unallocated") {
+                return Err(AppError::Conflict {
+                    code: "not_present",
+                    message: format!(
+                        "person {} is {}: not at the origin to leave",
+                        t.person_id, e.presence
+                    ),
+                });
+            }
+            movement(
+                tx,
+                who,
+                &e,
+                "transfer_dispatched",
+                &t.from_facility,
+                None,
+                "in_transit",
+                at,
+                now,
+            )
+            .await?;
+            t.dispatched_at = Some(stamp);
+            t.dispatched_by = actor;
+            TRANSFER_DISPATCHED
+        }
+        TransferStep::Receive => {
+            let e = in_custody(tx, t.person_id).await?;
+            let location = body.location_id.or(t.to_location_id);
+            let m = Move {
+                person_id: t.person_id,
+                facility: t.to_facility.clone(),
+                location_id: location,
+            };
+            let s = super::snapshot(tx, std::slice::from_ref(&m), now).await?;
+            let refusals = s.check(&m, false);
+            if !refusals.is_empty() {
+                return Err(refused(&refusals, sees_intelligence(who, &t.to_facility)));
+            }
+            let unit = location.and_then(|id| s.places.get(&id)).map(|p| p.unit_id);
+            let presence = if location.is_some() {
+                "placed"
+            } else {
+                "unallocated"
+            };
+            let to = t.to_facility.clone();
+            let (slot, _) = slot_in(tx, &e, at).await?;
+            if !slot.is_current() {
+                return Err(invalid(
+                    "at",
+                    "before_last_movement",
+                    "the person's last movement was later than this",
+                ));
+            }
+            record_movement(
+                tx,
+                &who.actor,
+                NewMovement {
+                    episode: &e,
+                    kind: "transfer_received",
+                    facility: &to,
+                    location_id: location,
+                    unit_id: unit,
+                    presence,
+                    reason: Some(&t.reason),
+                    override_reason: None,
+                    at,
+                },
+                slot,
+                now,
+            )
+            .await?;
+            tx.set_custody(t.person_id, &to, true, &canonical(now))
+                .await?;
+            t.to_location_id = location;
+            t.received_at = Some(stamp);
+            t.received_by = actor;
+            TRANSFER_RECEIVED
+        }
+        TransferStep::Cancel => {
+            if status == TransferStatus::Dispatched {
+                let e = in_custody(tx, t.person_id).await?;
+                movement(
+                    tx,
+                    who,
+                    &e,
+                    "transfer_cancelled",
+                    &t.from_facility,
+                    None,
+                    "unallocated",
+                    at,
+                    now,
+                )
+                .await?;
+            }
+            t.cancelled_at = Some(stamp);
+            t.cancelled_by = actor;
+            t.cancel_reason = body.reason.clone();
+            TRANSFER_CANCELLED
+        }
+    };
+    t.status = next.as_str().to_owned();
+    tx.update_transfer(&t).await?;
+    tx.append(transfer_event(kind, &t, at)).await?;
+    Ok(t)
+}
+
+/// The open episode of a transfer's person; the transfer's own visibility and step
+/// rights are what allow acting on them (the destination does not see the origin).
+async fn in_custody(tx: &mut WriteTx, person_id: i64) -> Result<OpenEpisode, AppError> {
+    tx.open_episode(person_id)
+        .await?
+        .ok_or_else(|| AppError::Conflict {
+            code: "not_in_custody",
+            message: format!("person {person_id} is no longer in custody"),
+        })
+}
+
+/// A movement that must be the person's latest (leaving, coming back to the origin).
+#[allow(clippy::too_many_arguments)]
+async fn movement(
+    tx: &mut WriteTx,
+    who: &Principal,
+    e: &OpenEpisode,
+    kind: &'static str,
+    facility: &str,
+    location_id: Option<i64>,
+    presence: &'static str,
+    at: Timestamp,
+    now: Timestamp,
+) -> Result<(), AppError> {
+    let (slot, _) = slot_in(tx, e, at).await?;
+    if !slot.is_current() {
+        return Err(invalid(
+            "at",
+            "before_last_movement",
+            "the person's last movement was later than this",
+        ));
+    }
+    record_movement(
+        tx,
+        &who.actor,
+        NewMovement {
+            episode: e,
+            kind,
+            facility,
+            location_id,
+            unit_id: None,
+            presence,
+            reason: None,
+            override_reason: None,
+            at,
+        },
+        slot,
+        now,
+    )
+    .await?;
+    Ok(())
+}
+
+/// Approves, dispatches, receives or cancels one transfer.
+pub async fn step(
+    store: &Store,
+    who: &Principal,
+    id: i64,
+    step: TransferStep,
+    body: StepRequest,
+) -> Result<TransferView, AppError> {
+    if let Some(reason) = &body.reason {
+        let mut c = Collector::default();
+        text::optional(&mut c, "reason", reason, 2000);
+        c.finish()?;
+    }
+    let now = Timestamp::now();
+    let who = who.clone();
+    store
+        .write(&who.actor.clone(), async move |tx| {
+            let t = tx
+                .transfer(id)
+                .await?
+                .filter(|t| visible(&who, t))
+                .ok_or_else(|| AppError::not_found("transfer", id))?;
+            authorise_step(&who, &t, step)?;
+            Ok(TransferView::from(
+                take_step(tx, &who, t, step, &body, now).await?,
+            ))
+        })
+        .await
+}
+
+/// One transfer, if the caller sees its origin or destination.
+pub async fn transfer(store: &Store, who: &Principal, id: i64) -> Result<TransferView, AppError> {
+    store
+        .transfer(id)
+        .await?
+        .filter(|t| visible(who, t))
+        .map(TransferView::from)
+        .ok_or_else(|| AppError::not_found("transfer", id))
+}
+
+/// Transfers from or to a facility (or every facility in reach), optionally of one status.
+pub async fn transfers(
+    store: &Store,
+    who: &Principal,
+    facility: Option<&str>,
+    status: Option<TransferStatus>,
+) -> Result<Vec<TransferView>, AppError> {
+    if let Some(code) = facility {
+        who.require(Action::PersonRead, Some(code))?;
+    } else {
+        who.require_some(Action::PersonRead)?;
+    }
+    Ok(store
+        .transfers(facility, status.map(TransferStatus::as_str), 1000)
+        .await?
+        .into_iter()
+        .filter(|t| visible(who, t))
+        .map(TransferView::from)
+        .collect())
+}
