@@ -19,7 +19,12 @@ fn custodia_with_input(args: &[&str], input: &str) -> Output {
         .expect("run custodia");
     // A command that refuses its arguments may exit before reading: a closed pipe then
     // is its answer, not the test's failure.
-    if let Err(e) = child.stdin.take().expect("stdin").write_all(input.as_bytes()) {
+    if let Err(e) = child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(input.as_bytes())
+    {
         assert_eq!(e.kind(), std::io::ErrorKind::BrokenPipe, "write stdin: {e}");
     }
     child.wait_with_output().expect("custodia output")

@@ -834,7 +834,7 @@ both_backends! {
                 // A path parameter is one the path names; query parameters are optional
                 // except the few an operation cannot do without.
                 let required_queries: &[(&str, &str)] =
-                    &[("/api/v1/audit/access", "person"), ("/api/v1/persons", "q")];
+                    &[("/api/v1/audit/access", "person"), ("/api/v1/persons", "q"), ("/api/v1/counts", "facility")];
                 for p in op["parameters"].as_array().into_iter().flatten() {
                     let name = p["name"].as_str().expect("parameter name");
                     match p["in"].as_str() {
@@ -1170,6 +1170,80 @@ both_backends! {
         assert_eq!(recorded.status, StatusCode::CREATED, "{}", recorded.body);
         let rules = c.call(&s, Method::GET, "/api/v1/keep-apart", &[], None).await;
         assert_eq!(rules.status, StatusCode::OK, "{}", rules.body);
+
+        // Movements: a transfer through every step and one cancelled, bulk operations,
+        // an absence, an escape and recapture, counts, and a death.
+        let other = c.call(&s, Method::POST, facilities, &[], Some(facility("CPL-AZ-7"))).await;
+        assert_eq!(other.status, StatusCode::CREATED, "{}", other.body);
+        let transfers = "/api/v1/transfers";
+        let ask = |to: &str| Some(json!({"person_id": id, "to_facility": to, "reason": "security"}));
+        let requested = c.call(&s, Method::POST, transfers, &[], ask("CPL-AZ-7")).await;
+        assert_eq!(requested.status, StatusCode::CREATED, "{}", requested.body);
+        let t = requested.body["id"].to_string();
+        for step in [
+            "/api/v1/transfers/{id}/approve",
+            "/api/v1/transfers/{id}/dispatch",
+            "/api/v1/transfers/{id}/receive",
+        ] {
+            let r = c.call(&s, Method::POST, step, &[&t], Some(json!({}))).await;
+            assert_eq!(r.status, StatusCode::OK, "{step}: {}", r.body);
+        }
+        let again = c.call(&s, Method::POST, "/api/v1/transfers/{id}/receive", &[&t], Some(json!({}))).await;
+        assert_problem(&again, 409, "not_dispatched");
+        let seen = c.call(&s, Method::GET, "/api/v1/transfers/{id}", &[&t], None).await;
+        assert_eq!(seen.body["status"], "received");
+        let listed = c.call(&s, Method::GET, "/api/v1/transfers?facility=CPL-AZ-7&status=received", &[], None).await;
+        assert_eq!(listed.status, StatusCode::OK, "{}", listed.body);
+        let back = c.call(&s, Method::POST, transfers, &[], ask(TURI)).await;
+        let back = back.body["id"].to_string();
+        let called_off = c.call(&s, Method::POST, "/api/v1/transfers/{id}/cancel", &[&back], Some(json!({"reason": "orden revocada"}))).await;
+        assert_eq!(called_off.status, StatusCode::OK, "{}", called_off.body);
+        let operations = "/api/v1/transfer-operations";
+        let bulk = |to: &str| Some(json!({"name": "Operación", "reason": "overcrowding", "moves": [{"person_id": id, "to_facility": to}]}));
+        let created = c.call(&s, Method::POST, operations, &[], bulk(TURI)).await;
+        assert_eq!(created.status, StatusCode::CREATED, "{}", created.body);
+        let op = created.body["id"].to_string();
+        for step in [
+            "/api/v1/transfer-operations/{id}/approve",
+            "/api/v1/transfer-operations/{id}/dispatch",
+            "/api/v1/transfer-operations/{id}/receive",
+        ] {
+            let r = c.call(&s, Method::POST, step, &[&op], Some(json!({}))).await;
+            assert_eq!(r.status, StatusCode::OK, "{step}: {}", r.body);
+        }
+        let done = c.call(&s, Method::POST, "/api/v1/transfer-operations/{id}/cancel", &[&op], Some(json!({}))).await;
+        assert_problem(&done, 409, "nothing_to_do");
+        let got = c.call(&s, Method::GET, "/api/v1/transfer-operations/{id}", &[&op], None).await;
+        assert_eq!(got.body["counts"]["received"], 1);
+        let second = c.call(&s, Method::POST, operations, &[], bulk("CPL-AZ-7")).await;
+        let second = second.body["id"].to_string();
+        let cancelled = c.call(&s, Method::POST, "/api/v1/transfer-operations/{id}/cancel", &[&second], Some(json!({}))).await;
+        assert_eq!(cancelled.status, StatusCode::OK, "{}", cancelled.body);
+        let later = (jiff::Timestamp::now() + jiff::SignedDuration::from_hours(3)).to_string();
+        let out = c.call(&s, Method::POST, "/api/v1/absences", &[], Some(json!({"person_id": id, "kind": "court_appearance", "expected_back_at": later}))).await;
+        assert_eq!(out.status, StatusCode::CREATED, "{}", out.body);
+        let absence = out.body["id"].to_string();
+        let away = c.call(&s, Method::GET, "/api/v1/absences?facility=CPL-AZ-1", &[], None).await;
+        assert_eq!(away.body.as_array().map(Vec::len), Some(1), "{}", away.body);
+        let came_back = c.call(&s, Method::POST, "/api/v1/absences/{id}/return", &[&absence], Some(json!({}))).await;
+        assert_eq!(came_back.status, StatusCode::OK, "{}", came_back.body);
+        let now = jiff::Timestamp::now().to_string();
+        let fled = c.call(&s, Method::POST, "/api/v1/persons/{id}/escape", &[&juan_id], Some(json!({"at": now, "circumstances": "fuga"}))).await;
+        assert_eq!(fled.status, StatusCode::OK, "{}", fled.body);
+        let now = jiff::Timestamp::now().to_string();
+        let caught = c.call(&s, Method::POST, "/api/v1/persons/{id}/recapture", &[&juan_id], Some(json!({"at": now}))).await;
+        assert_eq!(caught.status, StatusCode::OK, "{}", caught.body);
+        let counted = c.call(&s, Method::POST, "/api/v1/counts", &[], Some(json!({"location_id": pop_cell, "counted": 3}))).await;
+        assert_eq!(counted.status, StatusCode::CREATED, "{}", counted.body);
+        assert_eq!(counted.body["open"], true);
+        let count = counted.body["id"].to_string();
+        let listed = c.call(&s, Method::GET, "/api/v1/counts?facility=CPL-AZ-1&open=true", &[], None).await;
+        assert_eq!(listed.body.as_array().map(Vec::len), Some(1), "{}", listed.body);
+        let explained = c.call(&s, Method::POST, "/api/v1/counts/{id}/reconcile", &[&count], Some(json!({"explanation": "error de conteo"}))).await;
+        assert_eq!(explained.status, StatusCode::OK, "{}", explained.body);
+        let now = jiff::Timestamp::now().to_string();
+        let died = c.call(&s, Method::POST, "/api/v1/persons/{id}/death", &[&juan_id], Some(json!({"died_at": now, "place": "Enfermería", "cause": "natural"}))).await;
+        assert_eq!(died.status, StatusCode::OK, "{}", died.body);
 
         // Problems: each against the Problem schema of its documented status.
         let missing = c.call(&s, Method::GET, one, &["NOPE-1"], None).await;

@@ -3,7 +3,7 @@
 //! and lists every bad move), then approved, dispatched and received as a whole or
 //! person by person, and tracked person by person.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::HashSet;
 
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
@@ -56,6 +56,21 @@ pub struct OperationRequest {
     pub moves: Vec<OperationMove>,
 }
 
+/// How many of an operation's transfers are in each status.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct OperationCounts {
+    /// Requested, not yet approved.
+    pub requested: i64,
+    /// Approved, not yet dispatched.
+    pub approved: i64,
+    /// In transit.
+    pub dispatched: i64,
+    /// Arrived.
+    pub received: i64,
+    /// Called off.
+    pub cancelled: i64,
+}
+
 /// A bulk operation and where each of its transfers stands.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct OperationView {
@@ -72,7 +87,7 @@ pub struct OperationView {
     /// By whom.
     pub created_by: String,
     /// How many transfers are in each status.
-    pub counts: BTreeMap<String, i64>,
+    pub counts: OperationCounts,
     /// Each person's transfer.
     pub transfers: Vec<TransferView>,
 }
@@ -309,9 +324,16 @@ pub async fn operation(store: &Store, who: &Principal, id: i64) -> Result<Operat
     if transfers.is_empty() {
         return Err(AppError::not_found("transfer operation", id));
     }
-    let mut counts = BTreeMap::new();
+    let mut counts = OperationCounts::default();
     for t in &transfers {
-        *counts.entry(t.status.clone()).or_insert(0) += 1;
+        match TransferStatus::parse(&t.status) {
+            Ok(TransferStatus::Requested) => counts.requested += 1,
+            Ok(TransferStatus::Approved) => counts.approved += 1,
+            Ok(TransferStatus::Dispatched) => counts.dispatched += 1,
+            Ok(TransferStatus::Received) => counts.received += 1,
+            Ok(TransferStatus::Cancelled) => counts.cancelled += 1,
+            Err(e) => return Err(super::corrupt("transfers.status", e)),
+        }
     }
     Ok(OperationView {
         id: op.id,

@@ -545,7 +545,23 @@ pub async fn keep_apart_list(
             store.keep_apart_page(offset, limit).await?
         }
     };
-    rows.into_iter()
-        .map(|r| keep_apart_view(r, &today))
-        .collect()
+    // A rule between persons shows only when both persons are in the caller's reach
+    // (groups are national reference data).
+    let mut visible = Vec::with_capacity(rows.len());
+    for r in rows {
+        if r.kind == KeepApartKind::Persons.as_str() {
+            let mut in_reach = true;
+            for id in [r.a, r.b] {
+                in_reach &= match store.person(id).await? {
+                    Some(p) => who.allows(Action::IntelligenceRead, Some(&p.facility)),
+                    None => false,
+                };
+            }
+            if !in_reach {
+                continue;
+            }
+        }
+        visible.push(keep_apart_view(r, &today)?);
+    }
+    Ok(visible)
 }

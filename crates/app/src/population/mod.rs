@@ -19,7 +19,8 @@ mod transfers;
 
 pub use absences::{AbsenceRequest, AbsenceView, ReturnRequest, absences, come_back, leave};
 pub use bulk::{
-    OperationMove, OperationRequest, OperationView, create_operation, operation, operation_step,
+    OperationCounts, OperationMove, OperationRequest, OperationView, create_operation, operation,
+    operation_step,
 };
 pub use check::{CheckedMove, MoveToCheck, ReasonView, check};
 pub use classify::{Classification, classify};

@@ -168,6 +168,7 @@ pub(crate) async fn ready_to_leave(
 }
 
 /// The row of a new requested transfer.
+#[allow(clippy::too_many_arguments)]
 pub(crate) fn new_transfer(
     episode: &OpenEpisode,
     to_facility: &str,
