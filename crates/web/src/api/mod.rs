@@ -32,7 +32,7 @@ use crate::problem::{ApiError, Problem};
         description = "The national system of record for persons deprived of liberty: facilities, locations and the journal. Errors are RFC 9457 problem documents (application/problem+json); every response carries an x-request-id header.",
         license(name = "AGPL-3.0-or-later")
     ),
-    components(schemas(crate::problem::Problem)),
+    components(schemas(crate::problem::Problem, custodia_domain::transfer::TransferStatus)),
     tags(
         (name = "health", description = "Liveness and readiness"),
         (name = "auth", description = "Signing in for a bearer token"),
