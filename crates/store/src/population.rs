@@ -357,7 +357,8 @@ impl WriteTx {
         Ok(n.first().copied().unwrap_or(0))
     }
 
-    /// Open episodes of persons affiliated now (on `day`) with `group_id`, at `facility`.
+    /// Open episodes of persons affiliated now (on `day`) with `group_id`, at `facility`:
+    /// the first 50 (enough to tell whether the group is there).
     pub async fn members_present(
         &mut self,
         group_id: i64,
@@ -371,9 +372,33 @@ impl WriteTx {
                     open_columns!(),
                     " FROM custody_episodes WHERE released_at IS NULL AND facility = $2 \
                      AND person_id IN (SELECT person_id FROM affiliations WHERE group_id = $1 \
-                     AND (since IS NULL OR since <= $3) AND (until IS NULL OR until >= $3))"
+                     AND (since IS NULL OR since <= $3) AND (until IS NULL OR until >= $3)) \
+                     ORDER BY person_id LIMIT 50"
                 ),
                 &[group_id.into(), facility.into(), day.into()],
+                open_episode,
+            )
+            .await
+    }
+
+    /// Open episodes of persons affiliated on `day` with `group_id`, placed in a unit.
+    pub async fn members_in_unit(
+        &mut self,
+        group_id: i64,
+        unit_id: i64,
+        day: &str,
+    ) -> Result<Vec<OpenEpisode>, StoreError> {
+        self.conn()
+            .fetch(
+                concat!(
+                    "SELECT ",
+                    open_columns!(),
+                    " FROM custody_episodes WHERE released_at IS NULL AND unit_id = $2 \
+                     AND presence = 'placed' AND person_id IN (SELECT person_id FROM affiliations \
+                     WHERE group_id = $1 AND (since IS NULL OR since <= $3) \
+                     AND (until IS NULL OR until >= $3))"
+                ),
+                &[group_id.into(), unit_id.into(), day.into()],
                 open_episode,
             )
             .await

@@ -210,6 +210,23 @@ both_backends! {
         assert!(r.body["results"][0]["reasons"][0]["message"].as_str().unwrap_or("").contains("rival_gang"));
         assert_eq!(store.journal_len().await.expect("journal"), before + 2, "the check changes nothing");
 
+
+        // Two rivals sent into one empty unit in one go: the second is refused by the first.
+        let unit_c = location(&s.admin, TURI, place_body("T-C", None, 0)).await;
+        let c1 = location(&s.admin, TURI, place_body("T-C1", Some(unit_c), 4)).await;
+        let c2 = location(&s.admin, TURI, place_body("T-C2", Some(unit_c), 4)).await;
+        let (lobo2, chonero2) = (admit(&s.officer, 4).await, admit(&s.officer, 5).await);
+        for (person, group) in [(lobo2, lobos), (chonero2, choneros)] {
+            let r = s.analyst.post(&format!("/api/v1/persons/{person}/affiliations"), &json!({
+                "group_id": group, "role": "associate", "source": "informe", "confidence": "medium"
+            })).await;
+            assert_status(&r, 201, "affiliation");
+        }
+        let together = json!({"moves": [{"person_id": lobo2, "location_id": c1}, {"person_id": chonero2, "location_id": c2}]});
+        let r = s.admin.post("/api/v1/placements/check", &together).await;
+        assert_eq!(r.body["results"][0]["allowed"], true, "{}", r.body);
+        assert_eq!(r.body["results"][1]["reasons"][0]["code"], "placement_restricted", "{}", r.body);
+
         // For an officer, intelligence does not exist.
         for path in ["/api/v1/groups", "/api/v1/keep-apart", &format!("/api/v1/keep-apart?person={lobo}")] {
             assert_problem(&s.officer.get(path).await, 404, "not_found", path);

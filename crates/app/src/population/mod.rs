@@ -202,7 +202,17 @@ pub(crate) async fn snapshot(
     }
     // The other side of every rule: persons directly, members of groups at the
     // facilities moved to.
-    let facilities: Vec<String> = s.facilities.keys().cloned().collect();
+    let targets: HashSet<(String, Option<i64>)> = moves
+        .iter()
+        .map(|m| {
+            let unit = m
+                .location_id
+                .and_then(|id| s.places.get(&id))
+                .map(|p| p.unit_id);
+            (m.facility.clone(), unit)
+        })
+        .collect();
+    let mut loaded: HashSet<(i64, String, Option<i64>)> = HashSet::new();
     let movers: HashSet<i64> = moves.iter().map(|m| m.person_id).collect();
     let rules = s.rules.clone();
     for r in &rules {
@@ -219,14 +229,23 @@ pub(crate) async fn snapshot(
                 }
             }
             KeepApartKind::Groups => {
+                // Only who is where the rule could bite: the unit moved to (cell and unit
+                // rules), or anyone at all in the facility (facility rules: one is enough).
                 for g in [r.a, r.b] {
-                    if s.members.contains_key(&g) {
-                        continue;
-                    }
-                    let mut members = Vec::new();
-                    for f in &facilities {
-                        for e in tx.members_present(g, f, &day_text).await? {
-                            members.push(e.person_id);
+                    for (facility, unit) in &targets {
+                        let whole = r.scope == KeepApartScope::Facility || unit.is_none();
+                        if !loaded.insert((g, facility.clone(), unit.filter(|_| !whole))) {
+                            continue;
+                        }
+                        let found = match unit.filter(|_| !whole) {
+                            Some(u) => tx.members_in_unit(g, u, &day_text).await?,
+                            None => tx.members_present(g, facility, &day_text).await?,
+                        };
+                        let members = s.members.entry(g).or_default();
+                        for e in found {
+                            if !members.contains(&e.person_id) {
+                                members.push(e.person_id);
+                            }
                             if !movers.contains(&e.person_id) {
                                 s.persons.insert(
                                     e.person_id,
@@ -235,7 +254,19 @@ pub(crate) async fn snapshot(
                             }
                         }
                     }
-                    s.members.insert(g, members);
+                }
+            }
+        }
+    }
+    // Movers count as members of their groups wherever they go, so that two rivals sent
+    // together in one operation are judged against each other.
+    for p in &movers {
+        if let Some((profile, _)) = s.persons.get(p) {
+            for g in profile.groups.clone() {
+                if let Some(members) = s.members.get_mut(&g)
+                    && !members.contains(p)
+                {
+                    members.push(*p);
                 }
             }
         }
