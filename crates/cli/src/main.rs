@@ -2,6 +2,7 @@
 //! audit and benchmarks. Every subcommand that touches data takes `--db URL`.
 
 mod commands;
+mod demo;
 mod people;
 mod seed;
 
@@ -50,6 +51,10 @@ pub struct SeedArgs {
     /// printed once on standard error (only into a database without users; for demos).
     #[arg(long)]
     demo_admin: bool,
+    /// How much of the 2023 population the demo admits and places: 1.0 fills every
+    /// reference facility to its 2023 occupancy (about 20,000 generated persons), 0 none.
+    #[arg(long, default_value_t = 1.0)]
+    demo_scale: f64,
 }
 
 #[derive(Subcommand)]
@@ -110,7 +115,7 @@ async fn run(command: Command) -> anyhow::Result<std::process::ExitCode> {
         Command::Seed(args) => {
             let store = commands::open(&args.db).await?;
             if seed::load(&store, args.demo_admin).await? {
-                seed::demo_persons(&store, 300).await?;
+                seed::demo_population(&store, args.demo_scale).await?;
             }
             Ok(std::process::ExitCode::SUCCESS)
         }

@@ -69,149 +69,75 @@ pub async fn load(store: &Store, demo_admin: bool) -> anyhow::Result<bool> {
     }
 }
 
-/// Generated persons (never real ones) admitted through the real admission use case, so
-/// that a demo has a registry to search and legal deadlines to watch: some pretrial
-/// detainees past their limit, some due soon, some sentenced. Callers run it only right
-/// after [`load`] seeded a fresh database, never on a registry of real facilities; it is
-/// also skipped when the registry has persons.
-pub async fn demo_persons(store: &Store, count: u64) -> anyhow::Result<()> {
-    use custodia_domain::admission::*;
-    use custodia_domain::custody::{LegalDocument, LegalDocumentKind, Offence};
-    use custodia_domain::legal::Term;
-    use custodia_domain::person::Sex;
-    use custodia_domain::{HoldsAge, HoldsSex};
-
-    if store.has_persons().await? {
-        return Ok(());
+/// How full each reference facility was in 2023 (persons ÷ places), from the public
+/// figures in the scenario: Litoral and Latacunga over capacity, most others near full.
+fn occupancy_target(code: &str) -> f64 {
+    match code {
+        "CPL-GY-1" => 1.64,
+        "CPL-CX-1" => 1.14,
+        "CPL-AZ-1" => 1.04,
+        "CPL-MA-1" | "CPL-EO-1" => 1.0,
+        c if c.starts_with("CAI-") => 0.6,
+        _ => 0.9,
     }
-    let facilities = store.facilities().await?;
-    let fitting = |sex: HoldsSex, age: HoldsAge| -> Vec<custodia_domain::Facility> {
-        facilities
-            .iter()
-            .filter(|f| f.holds_age == age && f.holds_sex.admits(sex))
-            .cloned()
-            .collect()
-    };
-    let places = [
-        fitting(HoldsSex::Men, HoldsAge::Adults),
-        fitting(HoldsSex::Women, HoldsAge::Adults),
-    ];
-    if places.iter().any(Vec::is_empty) {
+}
+
+/// The demo population: generated persons (never real ones) admitted to every reference
+/// facility up to its 2023 occupancy times `scale`, through the real admission use case,
+/// with legal dates to watch (some pretrial detainees past their limit, some sentenced),
+/// then placed in cells through the placement use case (a director's override where a
+/// prison is over capacity), gangs with rivalries, affiliations and keep-apart rules, and
+/// a few absences. Callers run it only right after [`load`] seeded a fresh database, never
+/// on a registry of real facilities; it is also skipped when the registry has persons.
+pub async fn demo_population(store: &Store, scale: f64) -> anyhow::Result<()> {
+    if store.has_persons().await? || !(0.0..=2.0).contains(&scale) {
         return Ok(());
     }
     let seeder = Principal::system("demo");
+    let gangs = crate::demo::gangs(store, &seeder).await?;
     let mut dice = crate::people::Dice::new(31_000);
     let now = jiff::Timestamp::now();
-    let offences: [(&str, &str, i64); 5] = [
-        ("Robo", "COIP art. 189", 7),
-        ("Tráfico ilícito de sustancias", "COIP art. 220", 13),
-        ("Asesinato", "COIP art. 140", 26),
-        ("Hurto", "COIP art. 196", 3),
-        ("Extorsión", "COIP art. 185", 10),
-    ];
     let mut admitted = 0;
-    for n in 0..count {
-        let mut person = crate::people::identity(&mut dice, 900_000 + n);
-        person.date_of_birth = jiff::civil::date(
-            1960 + dice.below(45) as i16,
-            1 + dice.below(12) as i8,
-            1 + dice.below(28) as i8,
-        );
-        let list = &places[usize::from(person.sex == Sex::Female)];
-        let facility = list[dice.below(list.len())].clone();
-        let days_ago = 3 + (dice.unit().powi(2) * 720.0) as i64;
-        let admitted_at = now.checked_sub(jiff::SignedDuration::from_hours(
-            days_ago * 24 + dice.below(12) as i64,
-        ))?;
-        let admitted_on = custodia_domain::time::date_in(admitted_at, &facility.timezone);
-        let (offence, article, years) = offences[dice.below(offences.len())];
-        let sentenced = dice.chance(0.4);
-        let legal_basis = LegalDocument {
-            kind: if sentenced {
-                LegalDocumentKind::Sentence
-            } else {
-                LegalDocumentKind::PretrialDetentionOrder
-            },
-            case_number: format!(
-                "{:05}-{}-{:05}",
-                9000 + dice.below(999),
-                admitted_on.year(),
-                n
-            ),
-            court: format!("Unidad Judicial Penal de {}", facility.city),
-            judge: "Juez de turno".to_owned(),
-            issued_on: admitted_on,
-            carried_out_on: (!sentenced).then_some(admitted_on),
-            offences: vec![Offence {
-                description: offence.to_owned(),
-                legal_reference: Some(article.to_owned()),
-                max_penalty: Term::years(years),
-            }],
-            sentence: sentenced.then(|| Term::years(1 + dice.below(years as usize) as i64)),
-            start_on: None,
-            credit_days: None,
-            description: None,
-            until: None,
-            suspended_from: None,
-            suspended_to: None,
-            basis: None,
-            note: None,
-        };
-        let request = AdmissionRequest {
-            person: Some(person),
-            person_id: None,
-            confirm_new_person: true,
-            facility: facility.code.clone(),
-            location_id: None,
-            admitted_at,
-            legal_basis: Some(legal_basis),
-            arrest: Arrest {
-                at: admitted_at.checked_sub(jiff::SignedDuration::from_hours(8))?,
-                place: facility.city.clone(),
-                authority: "Policía Nacional".to_owned(),
-            },
-            injuries: Injuries {
-                visible: Vec::new(),
-                complaints: Vec::new(),
-                reported_to: None,
-            },
-            property: Property {
-                items: vec![PropertyItem {
-                    description: "Cédula de identidad".to_owned(),
-                    quantity: 1,
-                }],
-                signed_by_person: true,
-                received_by: "ASP de guardia".to_owned(),
-            },
-            family: Vec::new(),
-            emergency_contact: Contact {
-                name: "Familiar".to_owned(),
-                relationship: "madre".to_owned(),
-                phone: format!("+593 9{:08}", dice.below(100_000_000)),
-                address: None,
-            },
-            next_of_kin: None,
-            health_screening: HealthScreening {
-                status: if dice.chance(0.8) {
-                    ScreeningStatus::Done
-                } else {
-                    ScreeningStatus::Pending
-                },
-                notes: None,
-            },
-            rights: RightsInformation {
-                informed: true,
-                language: "es".to_owned(),
-            },
-        };
-        match custodia_app::persons::admit(store, &seeder, request).await {
-            Ok(_) => admitted += 1,
-            // A generated person may fall foul of a rule (e.g. a duplicate cédula): the
-            // rule wins, the demo has one person fewer.
-            Err(AppError::Invalid(_) | AppError::Conflict { .. }) => {}
-            Err(e) => return Err(e.into()),
+    let mut placed = 0;
+    let mut overrides = 0;
+    let mut n = 0;
+    for facility in store.facilities().await? {
+        let tree = store.locations_of(&facility.code).await?;
+        let mut cells = crate::demo::Cells::of(&tree);
+        let capacity: i64 = tree.iter().map(|l| l.operational_capacity).sum();
+        let target = (capacity as f64 * occupancy_target(&facility.code) * scale).round() as u64;
+        for _ in 0..target {
+            n += 1;
+            let request = crate::demo::admission(&mut dice, n, &facility, now)?;
+            let sex = request.person.as_ref().map(|p| p.sex);
+            // Placed in a cell two hours after arriving.
+            let placed_at = request.admitted_at + jiff::SignedDuration::from_hours(2);
+            let person = match custodia_app::persons::admit(store, &seeder, request).await {
+                Ok(file) => file.id,
+                // A generated person may fall foul of a rule (e.g. a duplicate cédula):
+                // the rule wins, the demo has one person fewer.
+                Err(AppError::Invalid(_) | AppError::Conflict { .. }) => continue,
+                Err(e) => return Err(e.into()),
+            };
+            admitted += 1;
+            let gang = crate::demo::affiliate(store, &seeder, &mut dice, &gangs, &facility, person)
+                .await?;
+            match cells
+                .place(store, &seeder, person, sex, gang, placed_at)
+                .await?
+            {
+                crate::demo::Placed::Free => placed += 1,
+                crate::demo::Placed::Override => {
+                    placed += 1;
+                    overrides += 1;
+                }
+                crate::demo::Placed::Unallocated => {}
+            }
         }
     }
-    println!("admitted {admitted} generated persons");
+    crate::demo::after_placement(store, &seeder, &mut dice).await?;
+    println!(
+        "admitted {admitted} generated persons, placed {placed} in cells ({overrides} over capacity by override)"
+    );
     Ok(())
 }

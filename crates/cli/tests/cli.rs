@@ -269,7 +269,8 @@ both_backends! {
     }
 
     async fn audit_verify_names_the_first_bad_sequence(db) {
-        let out = custodia(&["seed", "--db", &db.url, "--demo-admin"]);
+        // A fiftieth of the 2023 population keeps the test quick (1.0 is the default).
+        let out = custodia(&["seed", "--db", &db.url, "--demo-admin", "--demo-scale", "0.02"]);
         assert!(out.status.success(), "{}", text(&out.stderr));
         assert!(!text(&out.stdout).contains("password"), "secrets stay off standard output");
         // Generated persons, admitted through the real use case: journaled, with deadlines.
@@ -279,8 +280,16 @@ both_backends! {
             .and_then(|rest| rest.split_whitespace().next())
             .and_then(|n| n.parse().ok())
             .expect("an admitted count");
-        assert!(admitted >= 290, "{admitted}");
+        assert!(admitted >= 400, "{admitted}");
+        // Placed in cells through the placement use case, gangs kept apart, some out.
         let system = custodia_app::Principal::system("test");
+        let roll = custodia_app::population::national_roll(&db.store, &system).await.unwrap();
+        assert!(roll.totals.in_place >= admitted as i64 - 20, "{:?}", roll.totals);
+        assert!(roll.totals.out >= 3 && roll.totals.overdue_back >= 1, "{:?}", roll.totals);
+        let groups = custodia_app::population::groups(&db.store, &system).await.unwrap();
+        assert_eq!(groups.len(), 5);
+        let rules = custodia_app::population::keep_apart_list(&db.store, &system, None, 0, 100).await.unwrap();
+        assert!(rules.len() >= 7, "{rules:?}");
         let due = custodia_app::persons::deadlines(&db.store, &system, None, 30).await.unwrap();
         assert!(due.overdue > 0, "the demo shows someone held past a limit");
         let found = custodia_app::persons::search(&db.store, &system, "zambrano", 0, 5).await.unwrap();
@@ -317,7 +326,7 @@ both_backends! {
 
     async fn users_and_tokens_at_the_command_line(db) {
         let url = db.url.as_str();
-        assert!(custodia(&["seed", "--db", url]).status.success());
+        assert!(custodia(&["seed", "--db", url, "--demo-scale", "0"]).status.success());
         let add = |name: &str, role: &str, facility: Option<&str>, password: &str| {
             let mut args = vec!["user", "add", "--db", url, "--username", name, "--role", role, "--password-stdin"];
             if let Some(f) = facility {

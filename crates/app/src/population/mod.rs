@@ -31,8 +31,8 @@ pub use custody_end::{
     DeathRequest, EscapeRequest, PresenceView, RecaptureRequest, death, escape, recapture,
 };
 pub use intelligence::{
-    Affiliation, AffiliationView, GroupView, KeepApartRequest, KeepApartView, NewGroup, affiliate,
-    groups, keep_apart_list, record_keep_apart, register_group,
+    Affiliation, AffiliationView, Confidence, GroupRole, GroupView, KeepApartRequest,
+    KeepApartView, NewGroup, affiliate, groups, keep_apart_list, record_keep_apart, register_group,
 };
 pub use place::{Override, PlacementRequest, PlacementView, place};
 pub use roll::{

@@ -23,6 +23,10 @@ pub struct ServeArgs {
     /// With --seed, also create a demo administrator (printed once); loopback only.
     #[arg(long, requires = "seed")]
     demo_admin: bool,
+    /// With --seed: how much of the 2023 population the demo admits and places (1.0:
+    /// every reference facility at its 2023 occupancy, about 20,000 generated persons).
+    #[arg(long, default_value_t = 1.0, requires = "seed")]
+    demo_scale: f64,
     /// Mark session cookies `Secure` (users reach Custodia over HTTPS, through a
     /// TLS-terminating reverse proxy). On by default when listening beyond loopback.
     #[arg(long, env = "CUSTODIA_SECURE_COOKIES")]
@@ -55,7 +59,7 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
     }
     let store = super::open(&args.db).await?;
     if args.seed && crate::seed::load(&store, args.demo_admin).await? {
-        crate::seed::demo_persons(&store, 300).await?;
+        crate::seed::demo_population(&store, args.demo_scale).await?;
     }
     let listener = tokio::net::TcpListener::bind(args.listen)
         .await
