@@ -21,6 +21,7 @@ pub mod locations;
 pub mod migrate;
 pub mod persons;
 pub mod population;
+pub mod population_fixture;
 mod postgres;
 mod row;
 pub mod search;

@@ -284,6 +284,19 @@ impl Store {
             .await
     }
 
+    /// How many persons are placed under an override of capacity now, per facility.
+    pub async fn override_counts(&self) -> Result<Vec<(String, i64)>, StoreError> {
+        let mut r = self.reader().await?;
+        r.conn()?
+            .fetch(
+                "SELECT facility, COUNT(*) FROM custody_episodes WHERE override_reason IS NOT NULL \
+                 AND released_at IS NULL GROUP BY facility",
+                &[],
+                |c| Ok((c.text(0)?, c.int(1)?)),
+            )
+            .await
+    }
+
     /// A person's movements history, oldest first.
     pub async fn movements_of(&self, person_id: i64) -> Result<Vec<MovementRow>, StoreError> {
         let mut r = self.reader().await?;

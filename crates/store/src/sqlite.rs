@@ -317,6 +317,23 @@ impl Cells for rusqlite::Row<'_> {
     }
 }
 
+/// Runs one statement per row of texts (SQLite's column affinity turns numbers back into
+/// integers): for bench fixtures.
+pub(crate) fn execute_rows(
+    conn: &Connection,
+    sql: &'static str,
+    rows: &[Vec<Option<String>>],
+) -> Result<(), StoreError> {
+    let mut stmt = conn.prepare_cached(sqlite_text(sql))?;
+    for row in rows {
+        for (i, v) in row.iter().enumerate() {
+            stmt.raw_bind_parameter(i + 1, v.as_deref())?;
+        }
+        stmt.raw_execute()?;
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::translate;

@@ -1406,6 +1406,33 @@ both_backends! {
                 assert!(!hidden_text.contains(LATACUNGA), "{what}: {hidden_text}");
             }
 
+            // A transfer (single or bulk) of their own person to another facility may not
+            // name a cell there that they cannot see: answered exactly as a cell that does
+            // not exist (and nothing is requested).
+            let requests = [
+                (TRANSFERS, staged.transfer_person),
+                (OPERATIONS, staged.operation_person),
+            ];
+            for (path, person) in requests {
+                let what = format!("POST {path} into another facility's cell as {who}");
+                let into = |cell: i64| {
+                    let bulk = path == OPERATIONS;
+                    let mut body = transfer_request(bulk, person, LATACUNGA);
+                    let request = if bulk { &mut body["moves"][0] } else { &mut body };
+                    request["to_location_id"] = json!(cell);
+                    body
+                };
+                let absent = s.with_token(token, Method::POST, path, Some(&into(NO_LOCATION))).await;
+                let hidden = s
+                    .with_token(token, Method::POST, path, Some(&into(w.latacunga_cell)))
+                    .await;
+                assert!(absent.status.is_client_error(), "{what}: {}", absent.body);
+                assert_eq!(hidden.status, absent.status, "{what}: {}", hidden.body);
+                let hidden_text = keyless_problem(&hidden, &w.latacunga_cell.to_string());
+                let absent_text = keyless_problem(&absent, &NO_LOCATION.to_string());
+                assert_eq!(hidden_text, absent_text, "{what}");
+            }
+
             let list = s.get(token, "/api/v1/facilities").await;
             assert_eq!(list.status, StatusCode::OK, "{who}: {}", list.body);
             let codes: Vec<&str> = list

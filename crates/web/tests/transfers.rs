@@ -39,12 +39,16 @@ both_backends! {
         let p = admit(&s.officer, 1).await;
         assert_status(&place(&s.officer, p, s.wing.a1, json!({})).await, 201, "placed");
 
-        let request = json!({"person_id": p, "to_facility": GUAYAQUIL, "to_location_id": gye_cell, "reason": "security"});
+        // The origin cannot see Guayaquil's cells: naming one answers as a cell that does not exist.
+        let blind = json!({"person_id": p, "to_facility": GUAYAQUIL, "to_location_id": gye_cell, "reason": "security"});
+        let r = s.director.post("/api/v1/transfers", &blind).await;
+        assert!(field_codes(&r).contains(&"to_location_id:unknown_location".to_owned()), "{}", r.body);
+        let request = json!({"person_id": p, "to_facility": GUAYAQUIL, "reason": "security"});
         assert_problem(&s.officer.post("/api/v1/transfers", &request).await, 403, "forbidden", "officers do not request");
         let before = store.journal_len().await.expect("journal");
         let refused = [
-            (json!({"person_id": p, "to_facility": WOMEN_GUAYAQUIL, "reason": "security"}), "to_facility wrong sex", "facility:wrong_sex"),
-            (json!({"person_id": p, "to_facility": CAI_QUITO, "reason": "security"}), "an adult to a CAI", "facility:wrong_age_group"),
+            (json!({"person_id": p, "to_facility": WOMEN_GUAYAQUIL, "reason": "security"}), "to_facility wrong sex", "to_facility:wrong_sex"),
+            (json!({"person_id": p, "to_facility": CAI_QUITO, "reason": "security"}), "an adult to a CAI", "to_facility:wrong_age_group"),
             (json!({"person_id": p, "to_facility": TURI, "reason": "security"}), "to itself", "to_facility:same_facility"),
             (json!({"person_id": p, "to_facility": "NOPE-1", "reason": "security"}), "nowhere", "to_facility:unknown_facility"),
         ];
@@ -82,7 +86,7 @@ both_backends! {
         assert_problem(&place(&s.officer, p, s.wing.a2, json!({})).await, 409, "not_present", "no placement in transit");
 
         assert_problem(&step(&s.officer, "receive").await, 403, "forbidden", "the origin does not receive");
-        let r = step(&gye, "receive").await;
+        let r = gye.post(&format!("/api/v1/transfers/{t}/receive"), &json!({"location_id": gye_cell})).await;
         assert_status(&r, 200, "received");
         assert_eq!(r.body["status"], "received");
         assert_problem(&step(&gye, "receive").await, 409, "not_dispatched", "received twice");

@@ -197,11 +197,17 @@ pub async fn create_operation(
                 })
                 .collect();
             let mut snapshot = super::snapshot(tx, &moves, now).await?;
+            super::hide_unseen_places(&mut snapshot, who);
             for ((i, _), refusals) in episodes.iter().zip(snapshot.check_all(&moves, false)) {
                 let may_see = sees_intelligence(who, &r.moves[*i].to_facility);
-                for refusal in refusals {
+                // An unknown destination is already listed once.
+                for refusal in refusals
+                    .into_iter()
+                    .filter(|x| x.code != "unknown_facility")
+                {
                     let field = match refusal.field {
                         "facility" => "to_facility",
+                        "location_id" if r.moves[*i].to_location_id.is_none() => "to_facility",
                         "location_id" => "to_location_id",
                         other => other,
                     };
@@ -282,6 +288,13 @@ pub async fn operation_step(
             let all = tx.transfers_of_operation(id).await?;
             if !all.iter().any(|t| visible(who, t)) {
                 return Err(AppError::not_found("transfer operation", id));
+            }
+            // Who may not take this step on any of its transfers is refused before being
+            // told where they stand.
+            if let Some(t) = all.iter().find(|t| visible(who, t))
+                && !all.iter().any(|t| authorise_step(who, t, step).is_ok())
+            {
+                authorise_step(who, t, step)?;
             }
             let mut taken = 0;
             for t in all {

@@ -274,6 +274,15 @@ pub(crate) async fn snapshot(
     Ok(s)
 }
 
+/// Forgets the places of facilities the principal cannot see, so that naming one
+/// answers exactly as naming a place that does not exist (nothing about its kind,
+/// capacity or occupants leaks).
+pub(crate) fn hide_unseen_places(snapshot: &mut Snapshot, who: &Principal) {
+    snapshot
+        .places
+        .retain(|_, p| who.allows(Action::FacilityRead, Some(&p.facility)));
+}
+
 /// Whether the principal may see keep-apart details in `facility`.
 pub(crate) fn sees_intelligence(who: &Principal, facility: &str) -> bool {
     who.allows(Action::IntelligenceRead, Some(facility))

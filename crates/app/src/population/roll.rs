@@ -262,6 +262,7 @@ pub async fn national_roll(store: &Store, who: &Principal) -> Result<NationalRol
     let mut counts = store.presence_counts(None).await?;
     let arriving: HashMap<String, i64> = store.in_transit_to().await?.into_iter().collect();
     let overdue = overdue_back(store, None, now).await?;
+    let overrides: HashMap<String, i64> = store.override_counts().await?.into_iter().collect();
     let mut totals = RollTotals::default();
     let mut facilities = Vec::new();
     for f in store.facilities().await? {
@@ -271,7 +272,7 @@ pub async fn national_roll(store: &Store, who: &Principal) -> Result<NationalRol
         let tree = trees.remove(&f.code).unwrap_or_default();
         let c = counts.remove(&f.code).unwrap_or_default();
         let by_location = occupancy::by_location(&tree, &c.placed, now);
-        let overrides = store.overrides(&f.code).await?.len() as i64;
+        let overrides = overrides.get(&f.code).copied().unwrap_or(0);
         let mut t = RollTotals::from_counts(
             &c,
             occupancy::facility_total(&tree, &by_location),

@@ -282,10 +282,22 @@ pub async fn request(
                 facility: r.to_facility.clone(),
                 location_id: r.to_location_id,
             };
-            let snapshot = super::snapshot(tx, std::slice::from_ref(&m), now).await?;
+            let mut snapshot = super::snapshot(tx, std::slice::from_ref(&m), now).await?;
+            super::hide_unseen_places(&mut snapshot, &who);
             let refusals = snapshot.check(&m, false);
             if !refusals.is_empty() {
-                return Err(refused(&refusals, sees_intelligence(&who, &r.to_facility)));
+                let named: Vec<_> = refusals
+                    .into_iter()
+                    .map(|mut x| {
+                        x.field = match x.field {
+                            "location_id" if r.to_location_id.is_some() => "to_location_id",
+                            "location_id" | "facility" => "to_facility",
+                            other => other,
+                        };
+                        x
+                    })
+                    .collect();
+                return Err(refused(&named, sees_intelligence(&who, &r.to_facility)));
             }
             let mut t = new_transfer(
                 &episode,

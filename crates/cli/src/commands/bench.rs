@@ -55,6 +55,34 @@ pub enum BenchCommand {
         #[arg(long)]
         reuse: bool,
     },
+    /// Where everyone is: the national roll, the placement check among many keep-apart
+    /// rules, a unit's occupants at a past instant, a bulk operation of 2,000 persons.
+    ///
+    /// Loads a generated population into each --db given (each must be empty: the bench
+    /// never writes into real data), or into a temporary SQLite file when none is given.
+    Population {
+        /// Database URLs to measure (repeatable).
+        #[arg(long = "db")]
+        dbs: Vec<String>,
+        /// Persons placed.
+        #[arg(long, default_value_t = 40_000)]
+        persons: u64,
+        /// Facilities they are spread over.
+        #[arg(long, default_value_t = 40)]
+        facilities: u64,
+        /// Movements in each person's history.
+        #[arg(long, default_value_t = 5)]
+        movements: u64,
+        /// Keep-apart rules between persons.
+        #[arg(long, default_value_t = 100_000)]
+        rules: u64,
+        /// Persons in the bulk operation.
+        #[arg(long, default_value_t = 2_000)]
+        bulk: u64,
+        /// Repetitions of each timed call.
+        #[arg(long, default_value_t = 300)]
+        samples: u64,
+    },
 }
 
 fn event(n: u64) -> NewEvent {
@@ -126,7 +154,50 @@ pub async fn run(command: BenchCommand) -> anyhow::Result<ExitCode> {
             };
             search(dbs, &options).await
         }
+        BenchCommand::Population {
+            dbs,
+            persons,
+            facilities,
+            movements,
+            rules,
+            bulk,
+            samples,
+        } => {
+            let options = super::bench_population::Options {
+                persons,
+                facilities: facilities.max(2),
+                movements: movements.max(1),
+                rules,
+                bulk,
+                samples: samples.max(1),
+            };
+            population(dbs, &options).await
+        }
     }
+}
+
+async fn population(
+    mut dbs: Vec<String>,
+    options: &super::bench_population::Options,
+) -> anyhow::Result<ExitCode> {
+    let temp = std::env::temp_dir().join(format!("custodia-bench-{}", std::process::id()));
+    if dbs.is_empty() {
+        dbs.push(format!("sqlite://{}/population.db", temp.display()));
+    }
+    for url in &dbs {
+        let store = Store::connect(url).await?;
+        store.migrate().await?;
+        println!(
+            "population bench on {} ({}), {} persons",
+            store.backend().name(),
+            super::redact(url),
+            options.persons
+        );
+        super::bench_population::run(&store, options).await?;
+        store.close().await;
+    }
+    let _ = std::fs::remove_dir_all(&temp);
+    Ok(ExitCode::SUCCESS)
 }
 
 async fn search(

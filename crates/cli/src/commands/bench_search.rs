@@ -135,7 +135,7 @@ fn query(kind: usize, id: i64, p: &Identity, dice: &mut Dice) -> String {
     }
 }
 
-fn percentile(sorted: &[f64], p: f64) -> f64 {
+pub(crate) fn percentile(sorted: &[f64], p: f64) -> f64 {
     if sorted.is_empty() {
         return 0.0;
     }

@@ -26,6 +26,7 @@ UPDATE custody_episodes
 CREATE INDEX open_by_location ON custody_episodes (location_id) WHERE released_at IS NULL;
 CREATE INDEX open_by_unit ON custody_episodes (unit_id) WHERE released_at IS NULL;
 CREATE INDEX open_by_facility ON custody_episodes (facility, presence) WHERE released_at IS NULL;
+CREATE INDEX open_overrides ON custody_episodes (facility) WHERE released_at IS NULL AND override_reason IS NOT NULL;
 
 -- Each person's stays, one after another: from the movement that began it (occurred_at,
 -- valid time) until the next one (until_at; null while it lasts).
