@@ -397,6 +397,21 @@ both_backends! {
         assert!(status.success(), "graceful shutdown exits 0, got {status:?}");
     }
 
+    // The population bench loads into an empty database only, and checks what it times:
+    // the national roll counts everyone placed, the bulk operation dispatches everyone.
+    async fn population_bench_runs(db) {
+        let args = ["bench", "population", "--db", &db.url, "--persons", "800", "--facilities", "4", "--movements", "3", "--rules", "500", "--bulk", "100", "--samples", "10"];
+        let out = custodia(&args);
+        assert!(out.status.success(), "{}", text(&out.stderr));
+        let report = text(&out.stdout);
+        for wanted in ["loaded 800 persons in 4 facilities", "national roll", "placement check, 500 rules", "unit occupants at a past instant, 2400 movements", "bulk operation of 100"] {
+            assert!(report.contains(wanted), "{wanted}: {report}");
+        }
+        let again = custodia(&args);
+        assert!(!again.status.success());
+        assert!(text(&again.stderr).contains("empty database"), "{}", text(&again.stderr));
+    }
+
     async fn bench_runs_and_refuses_real_data(db) {
         let out = custodia(&["bench", "journal", "--db", &db.url, "--batched", "300", "--batch-size", "100", "--single", "20", "--verify", "500"]);
         assert!(out.status.success(), "{}", text(&out.stderr));
