@@ -117,27 +117,25 @@ impl WriteTx {
 
     /// Records a count; returns its id.
     pub async fn insert_count(&mut self, c: &CountRow) -> Result<i64, StoreError> {
-        let ids = self
-            .conn()
-            .fetch(
-                "INSERT INTO counts (facility, location_id, counted, expected, at, open, \
+        crate::persons::first_id(
+            self.conn()
+                .fetch(
+                    "INSERT INTO counts (facility, location_id, counted, expected, at, open, \
                  recorded_at, recorded_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
-                &[
-                    (&c.facility).into(),
-                    c.location_id.into(),
-                    c.counted.into(),
-                    c.expected.into(),
-                    (&c.at).into(),
-                    i64::from(c.open).into(),
-                    (&c.recorded_at).into(),
-                    (&c.recorded_by).into(),
-                ],
-                |r| r.int(0),
-            )
-            .await?;
-        ids.first()
-            .copied()
-            .ok_or_else(|| StoreError::Corrupt("INSERT … RETURNING id returned no row".into()))
+                    &[
+                        (&c.facility).into(),
+                        c.location_id.into(),
+                        c.counted.into(),
+                        c.expected.into(),
+                        (&c.at).into(),
+                        i64::from(c.open).into(),
+                        (&c.recorded_at).into(),
+                        (&c.recorded_by).into(),
+                    ],
+                    |r| r.int(0),
+                )
+                .await?,
+        )
     }
 
     /// Closes a count's discrepancy with its explanation.

@@ -239,7 +239,7 @@ impl WriteTx {
         note: Option<&str>,
         now: &str,
     ) -> Result<i64, StoreError> {
-        let ids = self
+        crate::persons::first_id(self
             .conn()
             .fetch(
                 "INSERT INTO threat_groups (name, name_key, aliases, note, created_at, updated_at) \
@@ -253,10 +253,7 @@ impl WriteTx {
                 ],
                 |r| r.int(0),
             )
-            .await?;
-        ids.first()
-            .copied()
-            .ok_or_else(|| StoreError::Corrupt("INSERT … RETURNING id returned no row".into()))
+            .await?)
     }
 
     /// Records a rivalry between two groups (stored lower id first; again is a no-op).
@@ -276,7 +273,7 @@ impl WriteTx {
 
     /// Records an affiliation; returns its id.
     pub async fn insert_affiliation(&mut self, a: &AffiliationRow) -> Result<i64, StoreError> {
-        let ids = self
+        crate::persons::first_id(self
             .conn()
             .fetch(
                 "INSERT INTO affiliations (person_id, group_id, role, source, confidence, since, \
@@ -295,10 +292,7 @@ impl WriteTx {
                 ],
                 |r| r.int(0),
             )
-            .await?;
-        ids.first()
-            .copied()
-            .ok_or_else(|| StoreError::Corrupt("INSERT … RETURNING id returned no row".into()))
+            .await?)
     }
 
     /// The groups a person is affiliated with on `day` (`YYYY-MM-DD`).
@@ -330,30 +324,28 @@ impl WriteTx {
 
     /// Records a keep-apart rule; returns its id.
     pub async fn insert_keep_apart(&mut self, k: &KeepApartRow) -> Result<i64, StoreError> {
-        let ids = self
-            .conn()
-            .fetch(
-                "INSERT INTO keep_apart (kind, a, b, reason, scope, from_on, until_on, \
+        crate::persons::first_id(
+            self.conn()
+                .fetch(
+                    "INSERT INTO keep_apart (kind, a, b, reason, scope, from_on, until_on, \
                  authorized_by, note, recorded_at, recorded_by) \
                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
-                &[
-                    (&k.kind).into(),
-                    k.a.into(),
-                    k.b.into(),
-                    (&k.reason).into(),
-                    (&k.scope).into(),
-                    (&k.from_on).into(),
-                    k.until_on.as_deref().into(),
-                    (&k.authorized_by).into(),
-                    k.note.as_deref().into(),
-                    (&k.recorded_at).into(),
-                    (&k.recorded_by).into(),
-                ],
-                |r| r.int(0),
-            )
-            .await?;
-        ids.first()
-            .copied()
-            .ok_or_else(|| StoreError::Corrupt("INSERT … RETURNING id returned no row".into()))
+                    &[
+                        (&k.kind).into(),
+                        k.a.into(),
+                        k.b.into(),
+                        (&k.reason).into(),
+                        (&k.scope).into(),
+                        (&k.from_on).into(),
+                        k.until_on.as_deref().into(),
+                        (&k.authorized_by).into(),
+                        k.note.as_deref().into(),
+                        (&k.recorded_at).into(),
+                        (&k.recorded_by).into(),
+                    ],
+                    |r| r.int(0),
+                )
+                .await?,
+        )
     }
 }

@@ -232,7 +232,8 @@ fn keyed<'a>(first: Val<'a>, k: &PersonKeys<'a>, rest: &[Val<'a>]) -> Vec<Val<'a
     params
 }
 
-fn first_id(ids: Vec<i64>) -> Result<i64, StoreError> {
+/// The id an `INSERT … RETURNING id` gave.
+pub(crate) fn first_id(ids: Vec<i64>) -> Result<i64, StoreError> {
     ids.first()
         .copied()
         .ok_or_else(|| StoreError::Corrupt("INSERT … RETURNING id returned no row".into()))

@@ -351,11 +351,6 @@ impl WriteTx {
         open_of(&mut self.conn(), person_id).await
     }
 
-    /// Persons placed in a cell now, as this transaction sees them.
-    pub async fn occupants(&mut self, location_id: i64) -> Result<Vec<OpenEpisode>, StoreError> {
-        occupants(&mut self.conn(), location_id).await
-    }
-
     /// How many persons are placed in a cell now.
     pub async fn occupied(&mut self, location_id: i64) -> Result<i64, StoreError> {
         let n = self
@@ -480,34 +475,32 @@ impl WriteTx {
 
     /// Inserts a stay; returns its id.
     pub async fn insert_movement(&mut self, m: &MovementRow) -> Result<i64, StoreError> {
-        let ids = self
-            .conn()
-            .fetch(
-                "INSERT INTO movements (person_id, episode_id, kind, facility, location_id, \
+        crate::persons::first_id(
+            self.conn()
+                .fetch(
+                    "INSERT INTO movements (person_id, episode_id, kind, facility, location_id, \
                  unit_id, presence, reason, override_reason, occurred_at, until_at, recorded_at, \
                  recorded_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) \
                  RETURNING id",
-                &[
-                    m.person_id.into(),
-                    m.episode_id.into(),
-                    (&m.kind).into(),
-                    (&m.facility).into(),
-                    m.location_id.into(),
-                    m.unit_id.into(),
-                    (&m.presence).into(),
-                    m.reason.as_deref().into(),
-                    m.override_reason.as_deref().into(),
-                    (&m.occurred_at).into(),
-                    m.until_at.as_deref().into(),
-                    (&m.recorded_at).into(),
-                    (&m.recorded_by).into(),
-                ],
-                |r| r.int(0),
-            )
-            .await?;
-        ids.first()
-            .copied()
-            .ok_or_else(|| StoreError::Corrupt("INSERT … RETURNING id returned no row".into()))
+                    &[
+                        m.person_id.into(),
+                        m.episode_id.into(),
+                        (&m.kind).into(),
+                        (&m.facility).into(),
+                        m.location_id.into(),
+                        m.unit_id.into(),
+                        (&m.presence).into(),
+                        m.reason.as_deref().into(),
+                        m.override_reason.as_deref().into(),
+                        (&m.occurred_at).into(),
+                        m.until_at.as_deref().into(),
+                        (&m.recorded_at).into(),
+                        (&m.recorded_by).into(),
+                    ],
+                    |r| r.int(0),
+                )
+                .await?,
+        )
     }
 
     /// Whether a location has sub-locations (only cells, which have none, hold persons).

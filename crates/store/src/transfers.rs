@@ -393,57 +393,53 @@ impl WriteTx {
         now: &str,
         by: &str,
     ) -> Result<i64, StoreError> {
-        let ids = self
-            .conn()
-            .fetch(
-                "INSERT INTO transfer_operations (name, reason, note, created_at, created_by) \
+        crate::persons::first_id(
+            self.conn()
+                .fetch(
+                    "INSERT INTO transfer_operations (name, reason, note, created_at, created_by) \
                  VALUES ($1, $2, $3, $4, $5) RETURNING id",
-                &[
-                    name.into(),
-                    reason.into(),
-                    note.into(),
-                    now.into(),
-                    by.into(),
-                ],
-                |r| r.int(0),
-            )
-            .await?;
-        ids.first()
-            .copied()
-            .ok_or_else(|| StoreError::Corrupt("INSERT … RETURNING id returned no row".into()))
+                    &[
+                        name.into(),
+                        reason.into(),
+                        note.into(),
+                        now.into(),
+                        by.into(),
+                    ],
+                    |r| r.int(0),
+                )
+                .await?,
+        )
     }
 
     /// Records a requested transfer; returns its id. A person has at most one open
     /// transfer (a unique index refuses a second).
     pub async fn insert_transfer(&mut self, t: &TransferRow) -> Result<i64, StoreError> {
-        let ids = self
-            .conn()
-            .fetch(
-                "INSERT INTO transfers (person_id, episode_id, operation_id, from_facility, \
+        crate::persons::first_id(
+            self.conn()
+                .fetch(
+                    "INSERT INTO transfers (person_id, episode_id, operation_id, from_facility, \
                  to_facility, to_location_id, reason, note, status, notify_judge, notify_family, \
                  requested_at, requested_by) \
                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id",
-                &[
-                    t.person_id.into(),
-                    t.episode_id.into(),
-                    t.operation_id.into(),
-                    (&t.from_facility).into(),
-                    (&t.to_facility).into(),
-                    t.to_location_id.into(),
-                    (&t.reason).into(),
-                    t.note.as_deref().into(),
-                    (&t.status).into(),
-                    i64::from(t.notify_judge).into(),
-                    i64::from(t.notify_family).into(),
-                    (&t.requested_at).into(),
-                    (&t.requested_by).into(),
-                ],
-                |r| r.int(0),
-            )
-            .await?;
-        ids.first()
-            .copied()
-            .ok_or_else(|| StoreError::Corrupt("INSERT … RETURNING id returned no row".into()))
+                    &[
+                        t.person_id.into(),
+                        t.episode_id.into(),
+                        t.operation_id.into(),
+                        (&t.from_facility).into(),
+                        (&t.to_facility).into(),
+                        t.to_location_id.into(),
+                        (&t.reason).into(),
+                        t.note.as_deref().into(),
+                        (&t.status).into(),
+                        i64::from(t.notify_judge).into(),
+                        i64::from(t.notify_family).into(),
+                        (&t.requested_at).into(),
+                        (&t.requested_by).into(),
+                    ],
+                    |r| r.int(0),
+                )
+                .await?,
+        )
     }
 
     /// Writes a transfer's status and steps.
@@ -475,29 +471,27 @@ impl WriteTx {
 
     /// Records an absence; returns its id.
     pub async fn insert_absence(&mut self, a: &AbsenceRow) -> Result<i64, StoreError> {
-        let ids = self
-            .conn()
-            .fetch(
-                "INSERT INTO absences (person_id, episode_id, facility, kind, note, \
+        crate::persons::first_id(
+            self.conn()
+                .fetch(
+                    "INSERT INTO absences (person_id, episode_id, facility, kind, note, \
                  from_location_id, left_at, expected_back_at, recorded_by) \
                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
-                &[
-                    a.person_id.into(),
-                    a.episode_id.into(),
-                    (&a.facility).into(),
-                    (&a.kind).into(),
-                    a.note.as_deref().into(),
-                    a.from_location_id.into(),
-                    (&a.left_at).into(),
-                    (&a.expected_back_at).into(),
-                    (&a.recorded_by).into(),
-                ],
-                |r| r.int(0),
-            )
-            .await?;
-        ids.first()
-            .copied()
-            .ok_or_else(|| StoreError::Corrupt("INSERT … RETURNING id returned no row".into()))
+                    &[
+                        a.person_id.into(),
+                        a.episode_id.into(),
+                        (&a.facility).into(),
+                        (&a.kind).into(),
+                        a.note.as_deref().into(),
+                        a.from_location_id.into(),
+                        (&a.left_at).into(),
+                        (&a.expected_back_at).into(),
+                        (&a.recorded_by).into(),
+                    ],
+                    |r| r.int(0),
+                )
+                .await?,
+        )
     }
 
     /// One absence.

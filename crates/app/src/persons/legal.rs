@@ -161,6 +161,7 @@ pub async fn release(
                     &open,
                     "released",
                     release.released_at,
+                    "released_at",
                     now,
                 )
                 .await?;

@@ -10,11 +10,10 @@ use custodia_domain::text;
 use custodia_domain::time::canonical;
 use custodia_domain::transfer::AbsenceKind;
 use custodia_domain::validation::Collector;
-use custodia_domain::{FieldError, Invalid};
 use custodia_store::Store;
 use custodia_store::transfers::AbsenceRow;
 
-use super::{NewMovement, open_episode_or_refuse, record_movement, slot_in};
+use super::{NewMovement, open_episode_or_refuse, record_latest};
 use crate::error::AppError;
 use crate::persons::event;
 use crate::principal::Principal;
@@ -86,9 +85,7 @@ fn view(a: AbsenceRow, now: &str) -> AbsenceView {
     }
 }
 
-fn invalid(field: &str, code: &str, message: impl Into<String>) -> AppError {
-    AppError::Invalid(Invalid(vec![FieldError::new(field, code, message)]))
-}
+use crate::persons::invalid_field as invalid;
 
 /// A person left the facility for a while (`person.absence_started`).
 pub async fn leave(
@@ -126,28 +123,8 @@ pub async fn leave(
                     message: format!("person {} is {}: not at the facility to leave it", r.person_id, e.presence),
                 });
             }
-            let (slot, _) = slot_in(tx, &e, left).await?;
-            if !slot.is_current() {
-                return Err(invalid("left_at", "before_last_movement", "the person's last movement was later than this"));
-            }
-            record_movement(
-                tx,
-                &who.actor,
-                NewMovement {
-                    episode: &e,
-                    kind: "absence_started",
-                    facility: &e.facility,
-                    location_id: None,
-                    unit_id: None,
-                    presence: "out",
-                    reason: Some(r.kind.as_str()),
-                    override_reason: None,
-                    at: left,
-                },
-                slot,
-                now,
-            )
-            .await?;
+            let m = NewMovement::away(&e, "absence_started", &e.facility, "out", Some(r.kind.as_str()), left);
+            record_latest(tx, &who.actor, m, "left_at", now).await?;
             let mut row = AbsenceRow {
                 id: 0,
                 person_id: r.person_id,
@@ -247,15 +224,7 @@ pub async fn come_back(
                     ));
                 }
             }
-            let (slot, _) = slot_in(tx, &e, back).await?;
-            if !slot.is_current() {
-                return Err(invalid(
-                    "returned_at",
-                    "before_last_movement",
-                    "the person's last movement was later than this",
-                ));
-            }
-            record_movement(
+            record_latest(
                 tx,
                 &who.actor,
                 NewMovement {
@@ -273,7 +242,7 @@ pub async fn come_back(
                     override_reason: None,
                     at: back,
                 },
-                slot,
+                "returned_at",
                 now,
             )
             .await?;

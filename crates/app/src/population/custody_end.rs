@@ -11,10 +11,9 @@ use custodia_domain::text;
 use custodia_domain::time::canonical;
 use custodia_domain::transfer::{DeathCause, TransferStatus};
 use custodia_domain::validation::Collector;
-use custodia_domain::{FieldError, Invalid};
 use custodia_store::Store;
 
-use super::{NewMovement, depart, open_episode_or_refuse, record_movement, slot_in};
+use super::{NewMovement, depart, open_episode_or_refuse, record_latest};
 use crate::error::AppError;
 use crate::persons::{event, json};
 use crate::principal::Principal;
@@ -80,9 +79,7 @@ pub const PERSON_RECAPTURED: &str = "person.recaptured";
 /// A person died in custody.
 pub const PERSON_DIED: &str = "person.died";
 
-fn invalid(field: &str, code: &str, message: impl Into<String>) -> AppError {
-    AppError::Invalid(Invalid(vec![FieldError::new(field, code, message)]))
-}
+use crate::persons::invalid_field as invalid;
 
 fn not_in_the_future(field: &str, at: Timestamp, now: Timestamp) -> Result<(), AppError> {
     if at > now {
@@ -120,28 +117,8 @@ pub async fn escape(
                     message: format!("person {person_id} is already recorded as escaped"),
                 });
             }
-            let (slot, _) = slot_in(tx, &e, at).await?;
-            if !slot.is_current() {
-                return Err(invalid("at", "before_last_movement", "the person's last movement was later than this"));
-            }
-            record_movement(
-                tx,
-                &who.actor,
-                NewMovement {
-                    episode: &e,
-                    kind: "escaped",
-                    facility: &e.facility,
-                    location_id: None,
-                    unit_id: None,
-                    presence: "escaped",
-                    reason: Some(&r.circumstances),
-                    override_reason: None,
-                    at,
-                },
-                slot,
-                now,
-            )
-            .await?;
+            let m = NewMovement::away(&e, "escaped", &e.facility, "escaped", Some(&r.circumstances), at);
+            record_latest(tx, &who.actor, m, "at", now).await?;
             tx.append(event(
                 PERSON_ESCAPED,
                 at,
@@ -195,14 +172,7 @@ pub async fn recapture(
                 facility: e.facility.clone(),
                 location_id: r.location_id,
             };
-            let s = super::snapshot(tx, std::slice::from_ref(&m), now).await?;
-            let refusals = s.check(&m, false);
-            if !refusals.is_empty() {
-                return Err(super::refused(
-                    &refusals,
-                    super::sees_intelligence(&who, &e.facility),
-                ));
-            }
+            let s = super::allowed(tx, &who, &m, now).await?;
             let unit = r
                 .location_id
                 .and_then(|id| s.places.get(&id))
@@ -212,15 +182,7 @@ pub async fn recapture(
             } else {
                 "unallocated"
             };
-            let (slot, _) = slot_in(tx, &e, at).await?;
-            if !slot.is_current() {
-                return Err(invalid(
-                    "at",
-                    "before_last_movement",
-                    "the person's last movement was later than this",
-                ));
-            }
-            record_movement(
+            record_latest(
                 tx,
                 &who.actor,
                 NewMovement {
@@ -234,7 +196,7 @@ pub async fn recapture(
                     override_reason: None,
                     at,
                 },
-                slot,
+                "at",
                 now,
             )
             .await?;
@@ -291,17 +253,7 @@ pub async fn death(
                     "died_at is before the admission",
                 ));
             }
-            depart(tx, &who, &e, "died", at, now)
-                .await
-                .map_err(|err| match err {
-                    AppError::Invalid(Invalid(mut errors)) => {
-                        for f in &mut errors {
-                            f.field = "died_at".into();
-                        }
-                        AppError::Invalid(Invalid(errors))
-                    }
-                    other => other,
-                })?;
+            depart(tx, &who, &e, "died", at, "died_at", now).await?;
             let stamp = canonical(now);
             let died = canonical(at);
             if let Some(mut t) = tx.open_transfer_of(person_id).await? {

@@ -328,6 +328,30 @@ pub(crate) struct NewMovement<'a> {
     pub at: Timestamp,
 }
 
+impl<'a> NewMovement<'a> {
+    /// A movement out of any cell: leaving, in transit, escaped, ended.
+    pub(crate) fn away(
+        episode: &'a OpenEpisode,
+        kind: &'static str,
+        facility: &'a str,
+        presence: &'static str,
+        reason: Option<&'a str>,
+        at: Timestamp,
+    ) -> Self {
+        NewMovement {
+            episode,
+            kind,
+            facility,
+            location_id: None,
+            unit_id: None,
+            presence,
+            reason,
+            override_reason: None,
+            at,
+        }
+    }
+}
+
 /// Where a movement at `at` goes in the episode's history (refused before the admission
 /// or at the instant of another movement).
 pub(crate) async fn slot_in(
@@ -412,6 +436,47 @@ pub(crate) async fn record_movement(
     Ok(row)
 }
 
+/// Records a movement that must be the person's latest (leaving, coming back, escaping,
+/// dying): refused, against `field`, when a later movement is already recorded.
+pub(crate) async fn record_latest(
+    tx: &mut WriteTx,
+    actor: &str,
+    m: NewMovement<'_>,
+    field: &str,
+    now: Timestamp,
+) -> Result<MovementRow, AppError> {
+    let (slot, history) = slot_in(tx, m.episode, m.at).await?;
+    if !slot.is_current() {
+        let last = history
+            .iter()
+            .map(|h| h.occurred_at.as_str())
+            .max()
+            .unwrap_or("");
+        return Err(AppError::Invalid(Invalid(vec![FieldError::new(
+            field,
+            "before_last_movement",
+            format!("the person's last movement was recorded at {last}; this cannot be earlier"),
+        )])));
+    }
+    record_movement(tx, actor, m, slot, now).await
+}
+
+/// Checks one move against the placement rules, refusing as the caller may read it; the
+/// snapshot returned knows the cell's unit.
+pub(crate) async fn allowed(
+    tx: &mut WriteTx,
+    who: &Principal,
+    m: &Move,
+    now: Timestamp,
+) -> Result<Snapshot, AppError> {
+    let s = snapshot(tx, std::slice::from_ref(m), now).await?;
+    let refusals = s.check(m, false);
+    if !refusals.is_empty() {
+        return Err(refused(&refusals, sees_intelligence(who, &m.facility)));
+    }
+    Ok(s)
+}
+
 /// Persons whose open episode is not found are either unknown (404) or not in custody.
 pub(crate) async fn open_episode_or_refuse(
     tx: &mut WriteTx,
@@ -460,14 +525,7 @@ pub(crate) async fn arrive(
                 facility: episode.facility.clone(),
                 location_id: Some(id),
             };
-            let s = snapshot(tx, std::slice::from_ref(&m), now).await?;
-            let refusals = s.check(&m, false);
-            if !refusals.is_empty() {
-                return Err(refused(
-                    &refusals,
-                    sees_intelligence(who, &episode.facility),
-                ));
-            }
+            let s = allowed(tx, who, &m, now).await?;
             s.places.get(&id).map(|p| p.unit_id)
         }
     };
@@ -514,37 +572,9 @@ pub(crate) async fn depart(
     episode: &OpenEpisode,
     kind: &'static str,
     at: Timestamp,
+    field: &str,
     now: Timestamp,
 ) -> Result<MovementRow, AppError> {
-    let (slot, history) = slot_in(tx, episode, at).await?;
-    if !slot.is_current() {
-        let last = history
-            .iter()
-            .map(|m| m.occurred_at.as_str())
-            .max()
-            .unwrap_or("");
-        return Err(AppError::Invalid(Invalid(vec![FieldError::new(
-            "occurred_at",
-            "before_last_movement",
-            format!("the person's last movement was recorded at {last}; this cannot be earlier"),
-        )])));
-    }
-    record_movement(
-        tx,
-        &who.actor,
-        NewMovement {
-            episode,
-            kind,
-            facility: &episode.facility,
-            location_id: None,
-            unit_id: None,
-            presence: "ended",
-            reason: None,
-            override_reason: None,
-            at,
-        },
-        slot,
-        now,
-    )
-    .await
+    let m = NewMovement::away(episode, kind, &episode.facility, "ended", None, at);
+    record_latest(tx, &who.actor, m, field, now).await
 }

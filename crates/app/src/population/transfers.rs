@@ -13,14 +13,13 @@ use custodia_domain::text;
 use custodia_domain::time::canonical;
 use custodia_domain::transfer::{TransferReason, TransferStatus, TransferStep};
 use custodia_domain::validation::Collector;
-use custodia_domain::{FieldError, Invalid};
 use custodia_store::population::OpenEpisode;
 use custodia_store::transfers::TransferRow;
 use custodia_store::{Store, WriteTx};
 
 use super::{
-    NewMovement, corrupt, open_episode_or_refuse, record_movement, refused, sees_intelligence,
-    slot_in,
+    NewMovement, allowed, corrupt, open_episode_or_refuse, record_latest, refused,
+    sees_intelligence,
 };
 use crate::error::AppError;
 use crate::persons::json;
@@ -136,9 +135,7 @@ impl From<TransferRow> for TransferView {
     }
 }
 
-fn invalid(field: &str, code: &str, message: impl Into<String>) -> AppError {
-    AppError::Invalid(Invalid(vec![FieldError::new(field, code, message)]))
-}
+use crate::persons::invalid_field as invalid;
 
 /// Whether a person may be sent somewhere now: present at their facility, no transfer
 /// already under way.
@@ -387,18 +384,15 @@ pub(crate) async fn take_step(
                     ),
                 });
             }
-            movement(
-                tx,
-                who,
+            let m = NewMovement::away(
                 &e,
                 "transfer_dispatched",
                 &t.from_facility,
-                None,
                 "in_transit",
+                None,
                 at,
-                now,
-            )
-            .await?;
+            );
+            record_latest(tx, &who.actor, m, "at", now).await?;
             t.dispatched_at = Some(stamp);
             t.dispatched_by = actor;
             TRANSFER_DISPATCHED
@@ -411,11 +405,7 @@ pub(crate) async fn take_step(
                 facility: t.to_facility.clone(),
                 location_id: location,
             };
-            let s = super::snapshot(tx, std::slice::from_ref(&m), now).await?;
-            let refusals = s.check(&m, false);
-            if !refusals.is_empty() {
-                return Err(refused(&refusals, sees_intelligence(who, &t.to_facility)));
-            }
+            let s = allowed(tx, who, &m, now).await?;
             let unit = location.and_then(|id| s.places.get(&id)).map(|p| p.unit_id);
             let presence = if location.is_some() {
                 "placed"
@@ -423,15 +413,7 @@ pub(crate) async fn take_step(
                 "unallocated"
             };
             let to = t.to_facility.clone();
-            let (slot, _) = slot_in(tx, &e, at).await?;
-            if !slot.is_current() {
-                return Err(invalid(
-                    "at",
-                    "before_last_movement",
-                    "the person's last movement was later than this",
-                ));
-            }
-            record_movement(
+            record_latest(
                 tx,
                 &who.actor,
                 NewMovement {
@@ -445,7 +427,7 @@ pub(crate) async fn take_step(
                     override_reason: None,
                     at,
                 },
-                slot,
+                "at",
                 now,
             )
             .await?;
@@ -459,18 +441,15 @@ pub(crate) async fn take_step(
         TransferStep::Cancel => {
             if status == TransferStatus::Dispatched {
                 let e = in_custody(tx, t.person_id).await?;
-                movement(
-                    tx,
-                    who,
+                let m = NewMovement::away(
                     &e,
                     "transfer_cancelled",
                     &t.from_facility,
-                    None,
                     "unallocated",
+                    None,
                     at,
-                    now,
-                )
-                .await?;
+                );
+                record_latest(tx, &who.actor, m, "at", now).await?;
             }
             t.cancelled_at = Some(stamp);
             t.cancelled_by = actor;
@@ -493,48 +472,6 @@ async fn in_custody(tx: &mut WriteTx, person_id: i64) -> Result<OpenEpisode, App
             code: "not_in_custody",
             message: format!("person {person_id} is no longer in custody"),
         })
-}
-
-/// A movement that must be the person's latest (leaving, coming back to the origin).
-#[allow(clippy::too_many_arguments)]
-async fn movement(
-    tx: &mut WriteTx,
-    who: &Principal,
-    e: &OpenEpisode,
-    kind: &'static str,
-    facility: &str,
-    location_id: Option<i64>,
-    presence: &'static str,
-    at: Timestamp,
-    now: Timestamp,
-) -> Result<(), AppError> {
-    let (slot, _) = slot_in(tx, e, at).await?;
-    if !slot.is_current() {
-        return Err(invalid(
-            "at",
-            "before_last_movement",
-            "the person's last movement was later than this",
-        ));
-    }
-    record_movement(
-        tx,
-        &who.actor,
-        NewMovement {
-            episode: e,
-            kind,
-            facility,
-            location_id,
-            unit_id: None,
-            presence,
-            reason: None,
-            override_reason: None,
-            at,
-        },
-        slot,
-        now,
-    )
-    .await?;
-    Ok(())
 }
 
 /// Approves, dispatches, receives or cancels one transfer.
