@@ -94,6 +94,22 @@ impl Store {
             .await
     }
 
+    /// Every location with an out-of-service period recorded (current, past or future).
+    pub async fn locations_with_closures(&self) -> Result<Vec<Location>, StoreError> {
+        let mut r = self.reader().await?;
+        r.conn()?
+            .fetch(
+                concat!(
+                    "SELECT ",
+                    columns!(),
+                    " FROM locations WHERE oos_since IS NOT NULL"
+                ),
+                &[],
+                location,
+            )
+            .await
+    }
+
     /// Every location of a facility, by code.
     pub async fn locations_of(&self, facility: &str) -> Result<Vec<Location>, StoreError> {
         let mut r = self.reader().await?;

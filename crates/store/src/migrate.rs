@@ -43,6 +43,11 @@ pub const SQLITE: &[(i64, &str, &str)] = &[
         "population",
         include_str!("../migrations/sqlite/0007_population.sql"),
     ),
+    (
+        8,
+        "roll_counters",
+        include_str!("../migrations/sqlite/0008_roll_counters.sql"),
+    ),
 ];
 
 /// (version, description, SQL) of each PostgreSQL migration.
@@ -81,6 +86,11 @@ pub const POSTGRES: &[(i64, &str, &str)] = &[
         7,
         "population",
         include_str!("../migrations/postgres/0007_population.sql"),
+    ),
+    (
+        8,
+        "roll_counters",
+        include_str!("../migrations/postgres/0008_roll_counters.sql"),
     ),
 ];
 

@@ -222,23 +222,6 @@ impl Store {
         occupants(&mut r.conn()?, location_id).await
     }
 
-    /// Persons placed anywhere in a unit now.
-    pub async fn occupants_of_unit(&self, unit_id: i64) -> Result<Vec<OpenEpisode>, StoreError> {
-        let mut r = self.reader().await?;
-        r.conn()?
-            .fetch(
-                concat!(
-                    "SELECT ",
-                    open_columns!(),
-                    " FROM custody_episodes WHERE unit_id = $1 AND presence = 'placed' \
-                     AND released_at IS NULL ORDER BY person_id"
-                ),
-                &[unit_id.into()],
-                open_episode,
-            )
-            .await
-    }
-
     /// Counts of persons by presence (and by cell for those placed), per facility; all
     /// facilities when `facility` is `None`.
     pub async fn presence_counts(
@@ -301,28 +284,6 @@ impl Store {
     pub async fn movements_of(&self, person_id: i64) -> Result<Vec<MovementRow>, StoreError> {
         let mut r = self.reader().await?;
         movements_of(&mut r.conn()?, person_id).await
-    }
-
-    /// Stays in a unit (placed persons) that cover the instant `at` (canonical text).
-    pub async fn stays_in_unit_at(
-        &self,
-        unit_id: i64,
-        at: &str,
-    ) -> Result<Vec<MovementRow>, StoreError> {
-        let mut r = self.reader().await?;
-        r.conn()?
-            .fetch(
-                concat!(
-                    "SELECT ",
-                    movement_columns!(),
-                    " FROM movements WHERE unit_id = $1 AND occurred_at <= $2 \
-                     AND (until_at IS NULL OR until_at > $2) AND presence = 'placed' \
-                     ORDER BY person_id"
-                ),
-                &[unit_id.into(), at.into()],
-                movement,
-            )
-            .await
     }
 
     /// Every stay, in the order recorded: for comparing with a rebuild from the journal.

@@ -370,4 +370,58 @@ both_backends! {
         assert_problem(&guayaquil_officer.get(&format!("/api/v1/persons/{p}/movements")).await, 404, "not_found", "another's movements");
         assert_problem(&place(&guayaquil_officer, p, s.wing.a2, json!({})).await, 404, "not_found", "another's person");
     }
+
+    // The national roll reads counters the database keeps; whatever happens (placements,
+    // moves, a director's override, a closed unit, a release), its line for a facility
+    // equals the facility's own roll computed from the episodes and the location tree.
+    async fn national_counters_match_the_facility_roll(db) {
+        let store = &db.store;
+        let s = setup(store).await;
+        let w = &s.wing;
+        let national_line = async || {
+            let r = s.admin.get("/api/v1/roll").await;
+            assert_status(&r, 200, "national roll");
+            let line = r.body["facilities"].as_array().expect("facilities").iter()
+                .find(|f| f["code"] == TURI).cloned().expect("Turi's line");
+            let mut totals = line.clone();
+            for k in ["code", "name", "province"] {
+                totals.as_object_mut().expect("object").remove(k);
+            }
+            totals
+        };
+        let same = async |what: &str| {
+            let facility = roll(&s.admin).await["totals"].clone();
+            assert_eq!(national_line().await, facility, "{what}");
+        };
+        let mut persons = Vec::new();
+        for n in 1..=5 {
+            persons.push(admit(&s.officer, n).await);
+        }
+        same("all unallocated").await;
+        assert_status(&place(&s.officer, persons[0], w.a1, json!({})).await, 201, "1");
+        assert_status(&place(&s.officer, persons[1], w.a1, json!({})).await, 201, "2");
+        assert_status(&place(&s.officer, persons[2], w.a2, json!({})).await, 201, "3");
+        assert_status(&place(&s.director, persons[3], w.a1, json!({"override": {"reason": "emergencia"}})).await, 201, "over capacity");
+        same("placed, one over capacity").await;
+        assert_status(&place(&s.officer, persons[2], w.a1, json!({})).await, 409, "full");
+        assert_status(&place(&s.officer, persons[0], w.a2, json!({})).await, 201, "move");
+        same("after a move").await;
+        let r = s.admin.post(&format!("/api/v1/locations/{}/out-of-service", w.unit_a), &json!({"reason": "riot_damage"})).await;
+        assert_status(&r, 200, "unit closed");
+        let line = national_line().await;
+        assert_eq!(line["occupancy"]["usable"], 1, "only B1 is usable: {line}");
+        assert_eq!(line["occupancy"]["over_capacity"], 4, "everyone in the closed unit is over: {line}");
+        same("a unit closed").await;
+        let r = s.admin.post(&format!("/api/v1/persons/{}/release", persons[1]), &json!({
+            "released_at": jiff::Timestamp::now().to_string(), "reason": "court_order", "authorized_by": "Juez"
+        })).await;
+        assert_status(&r, 200, "release");
+        let r = s.admin.post(&format!("/api/v1/persons/{}/release", persons[4]), &json!({
+            "released_at": jiff::Timestamp::now().to_string(), "reason": "court_order", "authorized_by": "Juez"
+        })).await;
+        assert_status(&r, 200, "release of an unallocated person");
+        same("after releases").await;
+        let line = national_line().await;
+        assert_eq!((line["in_place"].as_i64(), line["unallocated"].as_i64(), line["overrides"].as_i64()), (Some(3), Some(0), Some(1)), "{line}");
+    }
 }

@@ -7,7 +7,7 @@ use jiff::Timestamp;
 use serde::Serialize;
 
 use custodia_domain::access::Action;
-use custodia_domain::location::{descendants_and_self, out_of_service_ids};
+use custodia_domain::location::out_of_service_ids;
 use custodia_domain::occupancy::{self, Occupancy};
 use custodia_domain::time::canonical;
 use custodia_store::Store;
@@ -44,7 +44,21 @@ pub struct RollTotals {
 impl RollTotals {
     fn from_counts(counts: &PresenceCounts, occupancy: Occupancy, overrides: i64) -> Self {
         let of = |k: &str| counts.elsewhere.get(k).copied().unwrap_or(0);
-        let in_place: i64 = counts.placed.values().sum();
+        Self::new(counts.placed.values().sum(), of, occupancy, overrides)
+    }
+
+    /// From the counters of persons per presence (`placed` included).
+    fn from_presence(presence: &HashMap<String, i64>, occupancy: Occupancy, overrides: i64) -> Self {
+        let of = |k: &str| presence.get(k).copied().unwrap_or(0);
+        Self::new(of("placed"), of, occupancy, overrides)
+    }
+
+    fn new(
+        in_place: i64,
+        of: impl Fn(&str) -> i64,
+        occupancy: Occupancy,
+        overrides: i64,
+    ) -> Self {
         let mut t = RollTotals {
             in_place,
             unallocated: of("unallocated"),
@@ -251,15 +265,14 @@ pub struct NationalRoll {
     pub facilities: Vec<FacilityTotals>,
 }
 
-/// The roll of every facility the caller may see, with national totals.
+/// The roll of every facility the caller may see, with national totals. Read from the
+/// counters the database keeps (persons per cell, per facility and presence), so its
+/// cost grows with the number of facilities and closed places, not with the population.
 pub async fn national_roll(store: &Store, who: &Principal) -> Result<NationalRoll, AppError> {
     let visible = who.require_some(Action::FacilityRead)?;
     let now = Timestamp::now();
-    let mut trees: HashMap<String, Vec<custodia_domain::Location>> = HashMap::new();
-    for l in store.all_locations().await? {
-        trees.entry(l.facility.clone()).or_default().push(l);
-    }
-    let mut counts = store.presence_counts(None).await?;
+    let occupancy = occupancy_by_facility(store, now).await?;
+    let mut presence = store.presence_by_facility().await?;
     let arriving: HashMap<String, i64> = store.in_transit_to().await?.into_iter().collect();
     let overdue = overdue_back(store, None, now).await?;
     let overrides: HashMap<String, i64> = store.override_counts().await?.into_iter().collect();
@@ -269,14 +282,10 @@ pub async fn national_roll(store: &Store, who: &Principal) -> Result<NationalRol
         if !visible.admits(&f.code) {
             continue;
         }
-        let tree = trees.remove(&f.code).unwrap_or_default();
-        let c = counts.remove(&f.code).unwrap_or_default();
-        let by_location = occupancy::by_location(&tree, &c.placed, now);
-        let overrides = overrides.get(&f.code).copied().unwrap_or(0);
-        let mut t = RollTotals::from_counts(
-            &c,
-            occupancy::facility_total(&tree, &by_location),
-            overrides,
+        let mut t = RollTotals::from_presence(
+            &presence.remove(&f.code).unwrap_or_default(),
+            occupancy.get(&f.code).copied().unwrap_or_default(),
+            overrides.get(&f.code).copied().unwrap_or(0),
         );
         t.in_transit_in = arriving.get(&f.code).copied().unwrap_or(0);
         t.overdue_back = overdue.get(&f.code).copied().unwrap_or(0);
@@ -293,6 +302,51 @@ pub async fn national_roll(store: &Store, who: &Principal) -> Result<NationalRol
         totals,
         facilities,
     })
+}
+
+/// Each facility's occupancy at `now`: the sums over its locations, corrected for the
+/// places under a closure in force (each place once, however many closures cover it).
+async fn occupancy_by_facility(
+    store: &Store,
+    now: Timestamp,
+) -> Result<HashMap<String, Occupancy>, AppError> {
+    let closed_roots: HashMap<i64, String> = store
+        .locations_with_closures()
+        .await?
+        .into_iter()
+        .filter(|l| l.out_of_service_at(now))
+        .map(|l| (l.id, l.facility))
+        .collect();
+    let mut closed: HashMap<&str, HashMap<i64, (i64, i64)>> = HashMap::new();
+    if !closed_roots.is_empty() {
+        for p in store.places_under_closures().await? {
+            if let Some(facility) = closed_roots.get(&p.closed_root) {
+                closed
+                    .entry(facility.as_str())
+                    .or_default()
+                    .insert(p.location_id, (p.operational_capacity, p.occupied));
+            }
+        }
+    }
+    Ok(store
+        .place_sums()
+        .await?
+        .into_iter()
+        .map(|(facility, s)| {
+            let in_service = Occupancy {
+                design_capacity: s.design_capacity,
+                operational_capacity: s.operational_capacity,
+                usable: s.operational_capacity,
+                occupied: s.occupied,
+                free: s.free,
+                over_capacity: s.over_capacity,
+                occupancy_rate: None,
+            };
+            let places = closed.get(facility.as_str()).into_iter().flat_map(|m| m.values().copied());
+            let figures = occupancy::from_sums(in_service, places);
+            (facility, figures)
+        })
+        .collect())
 }
 
 /// A person in a place.
@@ -339,44 +393,21 @@ pub async fn occupants(
         "location",
         location_id,
     )?;
-    let tree = store.locations_of(&location.facility).await?;
-    let by_id: HashMap<i64, &custodia_domain::Location> = tree.iter().map(|l| (l.id, l)).collect();
-    let mut unit = location_id;
-    while let Some(parent) = by_id.get(&unit).and_then(|l| l.parent_id) {
-        unit = parent;
-    }
-    let inside = descendants_and_self(&tree, location_id);
     let now = Timestamp::now();
-    let mut found: Vec<(i64, Option<i64>, String)> = match at {
-        None => store
-            .occupants_of_unit(unit)
-            .await?
-            .into_iter()
-            .map(|e| (e.person_id, e.location_id, e.since))
-            .collect(),
-        Some(at) => store
-            .stays_in_unit_at(unit, &canonical(at))
-            .await?
-            .into_iter()
-            .map(|m| (m.person_id, m.location_id, m.occurred_at))
-            .collect(),
+    let found = match at {
+        None => store.occupants_now(location_id).await?,
+        Some(at) => store.occupants_at(location_id, &canonical(at)).await?,
     };
-    found.retain(|(_, l, _)| l.is_some_and(|l| inside.contains(&l)));
-    found.sort_by_key(|(p, _, _)| *p);
-    let mut occupants = Vec::with_capacity(found.len());
-    for (person_id, location_id, since) in found {
-        let (registry_number, full_name) = match store.person(person_id).await? {
-            Some(p) => (p.registry_number, p.full_name),
-            None => (String::new(), String::new()),
-        };
-        occupants.push(Occupant {
-            person_id,
-            registry_number,
-            full_name,
-            location_id,
-            since,
-        });
-    }
+    let occupants = found
+        .into_iter()
+        .map(|o| Occupant {
+            person_id: o.person_id,
+            registry_number: o.registry_number,
+            full_name: o.full_name,
+            location_id: o.location_id,
+            since: o.since,
+        })
+        .collect();
     Ok(Occupants {
         location_id,
         at: canonical(at.unwrap_or(now)),
