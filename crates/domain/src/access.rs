@@ -76,6 +76,32 @@ vocabulary!(
         TransferApprove = "transfer.approve",
         /// Record a death in custody.
         DeathRecord = "death.record",
+        /// See the staff register and duty rosters.
+        StaffRead = "staff.read",
+        /// Register staff and set duty rosters (shifts).
+        StaffWrite = "staff.write",
+        /// See incidents, their timelines and the people involved.
+        IncidentRead = "incident.read",
+        /// Report an incident and add entries to its timeline.
+        IncidentReport = "incident.report",
+        /// Manage incidents: status, people involved, links.
+        IncidentManage = "incident.manage",
+        /// Record injuries and deaths (casualties) in incidents.
+        CasualtyRecord = "casualty.record",
+        /// Open and run crises: group incidents, record hostages taken and released (national).
+        CrisisCommand = "crisis.command",
+        /// Set a facility's control status (national).
+        ControlStatusWrite = "control-status.write",
+        /// See mandatory notifications.
+        NotificationRead = "notification.read",
+        /// Record a mandatory notification as done (how and to whom).
+        NotificationComplete = "notification.complete",
+        /// See searches, seized items and their chain of custody.
+        SearchRead = "search.read",
+        /// Record searches (requisas).
+        SearchWrite = "search.write",
+        /// Record seized items and hand them over along the chain of custody.
+        ItemCustody = "item.custody",
     }
 );
 
@@ -178,7 +204,9 @@ impl Action {
             Action::FacilityCreate
             | Action::UserAdmin
             | Action::AccessAuditRead
-            | Action::TransferApprove => Reach::National,
+            | Action::TransferApprove
+            | Action::CrisisCommand
+            | Action::ControlStatusWrite => Reach::National,
             _ => Reach::Facility,
         }
     }
@@ -209,6 +237,19 @@ pub const MATRIX: &[(Role, &[Action])] = &[
             Action::TransferRequest,
             Action::TransferApprove,
             Action::DeathRecord,
+            Action::StaffRead,
+            Action::StaffWrite,
+            Action::IncidentRead,
+            Action::IncidentReport,
+            Action::IncidentManage,
+            Action::CasualtyRecord,
+            Action::CrisisCommand,
+            Action::ControlStatusWrite,
+            Action::NotificationRead,
+            Action::NotificationComplete,
+            Action::SearchRead,
+            Action::SearchWrite,
+            Action::ItemCustody,
         ],
     ),
     (
@@ -220,6 +261,15 @@ pub const MATRIX: &[(Role, &[Action])] = &[
             Action::IntelligenceRead,
             Action::TransferRequest,
             Action::TransferApprove,
+            Action::StaffRead,
+            Action::IncidentRead,
+            Action::IncidentReport,
+            Action::IncidentManage,
+            Action::CrisisCommand,
+            Action::ControlStatusWrite,
+            Action::NotificationRead,
+            Action::NotificationComplete,
+            Action::SearchRead,
         ],
     ),
     (
@@ -239,6 +289,17 @@ pub const MATRIX: &[(Role, &[Action])] = &[
             Action::CountWrite,
             Action::TransferRequest,
             Action::DeathRecord,
+            Action::StaffRead,
+            Action::StaffWrite,
+            Action::IncidentRead,
+            Action::IncidentReport,
+            Action::IncidentManage,
+            Action::CasualtyRecord,
+            Action::NotificationRead,
+            Action::NotificationComplete,
+            Action::SearchRead,
+            Action::SearchWrite,
+            Action::ItemCustody,
         ],
     ),
     (
@@ -250,6 +311,11 @@ pub const MATRIX: &[(Role, &[Action])] = &[
             Action::PlacementWrite,
             Action::CountWrite,
             Action::DeathRecord,
+            Action::StaffRead,
+            Action::IncidentRead,
+            Action::IncidentReport,
+            Action::SearchRead,
+            Action::ItemCustody,
         ],
     ),
     (
@@ -261,6 +327,9 @@ pub const MATRIX: &[(Role, &[Action])] = &[
             Action::PersonAdmit,
             Action::LegalWrite,
             Action::PersonCorrect,
+            Action::IncidentRead,
+            Action::NotificationRead,
+            Action::NotificationComplete,
         ],
     ),
     (
@@ -270,6 +339,8 @@ pub const MATRIX: &[(Role, &[Action])] = &[
             Action::PersonRead,
             Action::IntelligenceRead,
             Action::IntelligenceWrite,
+            Action::IncidentRead,
+            Action::SearchRead,
         ],
     ),
     (
@@ -280,6 +351,10 @@ pub const MATRIX: &[(Role, &[Action])] = &[
             Action::HealthRead,
             Action::HealthWrite,
             Action::DeathRecord,
+            Action::IncidentRead,
+            Action::IncidentReport,
+            Action::CasualtyRecord,
+            Action::NotificationRead,
         ],
     ),
     (
@@ -290,6 +365,10 @@ pub const MATRIX: &[(Role, &[Action])] = &[
             Action::AccessAuditRead,
             Action::PersonRead,
             Action::HealthRead,
+            Action::StaffRead,
+            Action::IncidentRead,
+            Action::NotificationRead,
+            Action::SearchRead,
         ],
     ),
     (
@@ -389,6 +468,19 @@ mod tests {
                 TransferRequest,
                 TransferApprove,
                 DeathRecord,
+                StaffRead,
+                StaffWrite,
+                IncidentRead,
+                IncidentReport,
+                IncidentManage,
+                CasualtyRecord,
+                CrisisCommand,
+                ControlStatusWrite,
+                NotificationRead,
+                NotificationComplete,
+                SearchRead,
+                SearchWrite,
+                ItemCustody,
             ],
         ),
         (
@@ -400,6 +492,15 @@ mod tests {
                 IntelligenceRead,
                 TransferRequest,
                 TransferApprove,
+                StaffRead,
+                IncidentRead,
+                IncidentReport,
+                IncidentManage,
+                CrisisCommand,
+                ControlStatusWrite,
+                NotificationRead,
+                NotificationComplete,
+                SearchRead,
             ],
         ),
         (
@@ -419,6 +520,17 @@ mod tests {
                 CountWrite,
                 TransferRequest,
                 DeathRecord,
+                StaffRead,
+                StaffWrite,
+                IncidentRead,
+                IncidentReport,
+                IncidentManage,
+                CasualtyRecord,
+                NotificationRead,
+                NotificationComplete,
+                SearchRead,
+                SearchWrite,
+                ItemCustody,
             ],
         ),
         (
@@ -430,6 +542,11 @@ mod tests {
                 PlacementWrite,
                 CountWrite,
                 DeathRecord,
+                StaffRead,
+                IncidentRead,
+                IncidentReport,
+                SearchRead,
+                ItemCustody,
             ],
         ),
         (
@@ -441,6 +558,9 @@ mod tests {
                 PersonAdmit,
                 LegalWrite,
                 PersonCorrect,
+                IncidentRead,
+                NotificationRead,
+                NotificationComplete,
             ],
         ),
         (
@@ -450,6 +570,8 @@ mod tests {
                 PersonRead,
                 IntelligenceRead,
                 IntelligenceWrite,
+                IncidentRead,
+                SearchRead,
             ],
         ),
         (
@@ -460,6 +582,10 @@ mod tests {
                 HealthRead,
                 HealthWrite,
                 DeathRecord,
+                IncidentRead,
+                IncidentReport,
+                CasualtyRecord,
+                NotificationRead,
             ],
         ),
         (
@@ -470,6 +596,10 @@ mod tests {
                 AccessAuditRead,
                 PersonRead,
                 HealthRead,
+                StaffRead,
+                IncidentRead,
+                NotificationRead,
+                SearchRead,
             ],
         ),
         (Integration, &[FacilityRead, PersonRead]),

@@ -48,6 +48,21 @@ pub const SQLITE: &[(i64, &str, &str)] = &[
         "roll_counters",
         include_str!("../migrations/sqlite/0008_roll_counters.sql"),
     ),
+    (
+        9,
+        "staff",
+        include_str!("../migrations/sqlite/0009_staff.sql"),
+    ),
+    (
+        10,
+        "incidents",
+        include_str!("../migrations/sqlite/0010_incidents.sql"),
+    ),
+    (
+        11,
+        "seizures",
+        include_str!("../migrations/sqlite/0011_seizures.sql"),
+    ),
 ];
 
 /// (version, description, SQL) of each PostgreSQL migration.
@@ -91,6 +106,21 @@ pub const POSTGRES: &[(i64, &str, &str)] = &[
         8,
         "roll_counters",
         include_str!("../migrations/postgres/0008_roll_counters.sql"),
+    ),
+    (
+        9,
+        "staff",
+        include_str!("../migrations/postgres/0009_staff.sql"),
+    ),
+    (
+        10,
+        "incidents",
+        include_str!("../migrations/postgres/0010_incidents.sql"),
+    ),
+    (
+        11,
+        "seizures",
+        include_str!("../migrations/postgres/0011_seizures.sql"),
     ),
 ];
 

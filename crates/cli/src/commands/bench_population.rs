@@ -399,11 +399,12 @@ pub async fn run(store: &Store, o: &Options) -> anyhow::Result<()> {
         "p95 ≤ 50 (PG, 10M)",
     );
 
-    let bulk = o.bulk.min(layout.per_facility).min(o.persons);
+    // The first persons, facility by facility, each to the next facility.
+    let bulk = o.bulk.min(o.persons);
     let moves: Vec<OperationMove> = (1..=bulk as i64)
         .map(|p| OperationMove {
             person_id: p,
-            to_facility: code(1 % o.facilities),
+            to_facility: code(((p as u64 - 1) / layout.per_facility + 1) % o.facilities),
             to_location_id: None,
         })
         .collect();

@@ -1,0 +1,1 @@
+-- Incidents, crises, hostages, notifications and control status (issue 9).

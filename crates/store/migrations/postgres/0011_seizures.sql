@@ -1,0 +1,1 @@
+-- Searches, seized items and their chain of custody (issue 9).

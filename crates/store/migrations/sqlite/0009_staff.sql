@@ -1,0 +1,1 @@
+-- Staff register and duty rosters (filled in by the staff work of issue 9).
