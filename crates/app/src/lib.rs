@@ -10,6 +10,7 @@ pub mod error;
 pub mod facilities;
 pub mod history;
 pub mod import;
+pub mod incidents;
 pub mod locations;
 pub mod persons;
 pub mod population;
@@ -17,6 +18,7 @@ pub mod principal;
 pub mod secrets;
 pub mod sessions;
 pub mod sign_in;
+pub mod staff;
 pub mod users;
 
 pub use error::AppError;

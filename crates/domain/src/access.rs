@@ -195,6 +195,7 @@ impl Action {
                 | Action::PersonRead
                 | Action::HealthRead
                 | Action::IntelligenceRead
+                | Action::StaffRead
         )
     }
 

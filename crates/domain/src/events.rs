@@ -44,6 +44,12 @@ pub const KEEP_APART_RECORDED: &str = "keep_apart.recorded";
 pub const COUNT_RECORDED: &str = "count.recorded";
 /// A count's discrepancy was reconciled.
 pub const COUNT_RECONCILED: &str = "count.reconciled";
+/// A staff member was registered.
+pub const STAFF_REGISTERED: &str = "staff.registered";
+/// A staff member's details changed (rank, home facility, contact, active, linked user).
+pub const STAFF_UPDATED: &str = "staff.updated";
+/// A shift was recorded on a facility's duty roster.
+pub const SHIFT_RECORDED: &str = "shift.recorded";
 
 /// A user was created.
 pub const USER_CREATED: &str = "user.created";

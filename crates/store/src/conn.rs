@@ -9,6 +9,13 @@ use crate::{postgres, sqlite};
 pub(crate) enum Val<'a> {
     Int(Option<i64>),
     Text(Option<&'a str>),
+    Real(Option<f64>),
+}
+
+impl From<Option<f64>> for Val<'_> {
+    fn from(v: Option<f64>) -> Self {
+        Val::Real(v)
+    }
 }
 
 impl From<i64> for Val<'_> {
@@ -47,6 +54,7 @@ pub(crate) trait Cells {
     fn opt_int(&self, i: usize) -> Result<Option<i64>, StoreError>;
     fn text(&self, i: usize) -> Result<String, StoreError>;
     fn opt_text(&self, i: usize) -> Result<Option<String>, StoreError>;
+    fn opt_real(&self, i: usize) -> Result<Option<f64>, StoreError>;
 }
 
 /// A connection of either backend, inside or outside a transaction.

@@ -100,14 +100,22 @@ pub struct KeepApartRow {
     pub recorded_by: String,
 }
 
+impl KeepApartRow {
+    /// Whether the rule is in force on `day` (ISO date).
+    pub fn in_force(&self, day: &str) -> bool {
+        self.from_on.as_str() <= day && self.until_on.as_deref().is_none_or(|u| day <= u)
+    }
+}
+
 macro_rules! rule_columns {
     () => {
         "id, kind, a, b, reason, scope, from_on, until_on, authorized_by, note, recorded_at, \
          recorded_by"
     };
 }
+pub(crate) use rule_columns;
 
-fn rule(r: &dyn Cells) -> Result<KeepApartRow, StoreError> {
+pub(crate) fn rule(r: &dyn Cells) -> Result<KeepApartRow, StoreError> {
     Ok(KeepApartRow {
         id: r.int(0)?,
         kind: r.text(1)?,
@@ -318,7 +326,7 @@ impl WriteTx {
         Ok(rules_naming(&mut self.conn(), kind, party)
             .await?
             .into_iter()
-            .filter(|r| r.from_on.as_str() <= day && r.until_on.as_deref().is_none_or(|u| day <= u))
+            .filter(|r| r.in_force(day))
             .collect())
     }
 

@@ -8,17 +8,21 @@
 #![warn(missing_docs)]
 
 pub mod audit;
+mod bulk;
 mod conn;
 mod copy;
 pub mod counts;
 mod db;
 mod error;
+pub mod crises;
 pub mod facilities;
 pub mod fixture;
+pub mod incidents;
 pub mod intelligence;
 pub mod journal;
 pub mod locations;
 pub mod migrate;
+pub mod notifications;
 pub mod occupants;
 pub mod persons;
 pub mod population;
@@ -28,6 +32,7 @@ mod postgres;
 mod row;
 pub mod search;
 pub mod sessions;
+pub mod staff;
 mod sqlite;
 pub mod transfers;
 pub mod users;

@@ -45,8 +45,9 @@ macro_rules! open_columns {
          age_group, legal_status, classification, override_reason"
     };
 }
+pub(crate) use open_columns;
 
-fn open_episode(r: &dyn Cells) -> Result<OpenEpisode, StoreError> {
+pub(crate) fn open_episode(r: &dyn Cells) -> Result<OpenEpisode, StoreError> {
     Ok(OpenEpisode {
         episode_id: r.int(0)?,
         person_id: r.int(1)?,
@@ -103,8 +104,9 @@ macro_rules! movement_columns {
          override_reason, occurred_at, until_at, recorded_at, recorded_by"
     };
 }
+pub(crate) use movement_columns;
 
-fn movement(r: &dyn Cells) -> Result<MovementRow, StoreError> {
+pub(crate) fn movement(r: &dyn Cells) -> Result<MovementRow, StoreError> {
     Ok(MovementRow {
         id: r.int(0)?,
         person_id: r.int(1)?,

@@ -15,6 +15,7 @@ fn query<'q>(
         q = match *p {
             Val::Int(v) => q.bind(v),
             Val::Text(v) => q.bind(v),
+            Val::Real(v) => q.bind(v),
         };
     }
     q
@@ -59,6 +60,9 @@ impl Cells for PgRow {
         Ok(self.try_get(i)?)
     }
     fn opt_text(&self, i: usize) -> Result<Option<String>, StoreError> {
+        Ok(self.try_get(i)?)
+    }
+    fn opt_real(&self, i: usize) -> Result<Option<f64>, StoreError> {
         Ok(self.try_get(i)?)
     }
 }

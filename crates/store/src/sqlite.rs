@@ -243,7 +243,8 @@ impl ToSql for Val<'_> {
         Ok(ToSqlOutput::Borrowed(match self {
             Val::Int(Some(v)) => ValueRef::Integer(*v),
             Val::Text(Some(v)) => ValueRef::Text(v.as_bytes()),
-            Val::Int(None) | Val::Text(None) => ValueRef::Null,
+            Val::Real(Some(v)) => ValueRef::Real(*v),
+            Val::Int(None) | Val::Text(None) | Val::Real(None) => ValueRef::Null,
         }))
     }
 }
@@ -313,6 +314,9 @@ impl Cells for rusqlite::Row<'_> {
         Ok(self.get(i)?)
     }
     fn opt_text(&self, i: usize) -> Result<Option<String>, StoreError> {
+        Ok(self.get(i)?)
+    }
+    fn opt_real(&self, i: usize) -> Result<Option<f64>, StoreError> {
         Ok(self.get(i)?)
     }
 }

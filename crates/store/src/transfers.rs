@@ -65,8 +65,9 @@ macro_rules! transfer_columns {
          cancelled_at, cancelled_by, cancel_reason"
     };
 }
+pub(crate) use transfer_columns;
 
-fn transfer(r: &dyn Cells) -> Result<TransferRow, StoreError> {
+pub(crate) fn transfer(r: &dyn Cells) -> Result<TransferRow, StoreError> {
     Ok(TransferRow {
         id: r.int(0)?,
         person_id: r.int(1)?,

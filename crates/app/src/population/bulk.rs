@@ -3,7 +3,7 @@
 //! and lists every bad move), then approved, dispatched and received as a whole or
 //! person by person, and tracked person by person.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
@@ -17,10 +17,12 @@ use custodia_domain::transfer::{TransferReason, TransferStatus, TransferStep};
 use custodia_domain::validation::Collector;
 use custodia_domain::{FieldError, Invalid};
 use custodia_store::Store;
+use custodia_store::population::OpenEpisode;
+use custodia_store::transfers::TransferRow;
 
 use super::transfers::{
-    StepRequest, TRANSFER_REQUESTED, TransferView, authorise_step, new_transfer, take_step,
-    transfer_event, visible,
+    StepRequest, TRANSFER_REQUESTED, TransferView, authorise_step, may_leave, new_transfer,
+    take_steps, transfer_event, visible,
 };
 use super::{redact, sees_intelligence};
 use crate::error::AppError;
@@ -135,12 +137,25 @@ pub async fn create_operation(
             let who = &principal;
             let mut errors = Vec::new();
             let mut episodes = Vec::with_capacity(r.moves.len());
-            let mut known_facilities = HashSet::new();
+            // Every person's episode and open transfer, read at once.
+            let persons: Vec<i64> = r.moves.iter().map(|m| m.person_id).collect();
+            let mut open: HashMap<i64, OpenEpisode> = tx
+                .open_episodes(&persons)
+                .await?
+                .into_iter()
+                .map(|e| (e.person_id, e))
+                .collect();
+            let under_way: HashMap<i64, TransferRow> = tx
+                .open_transfers_of_all(&persons)
+                .await?
+                .into_iter()
+                .map(|t| (t.person_id, t))
+                .collect();
+            let mut registered: HashMap<String, bool> = HashMap::new();
             for (i, m) in r.moves.iter().enumerate() {
                 let field = |f: &str| format!("moves[{i}].{f}");
-                let episode = tx
-                    .open_episode(m.person_id)
-                    .await?
+                let episode = open
+                    .remove(&m.person_id)
                     .filter(|e| who.allows(Action::PersonRead, Some(&e.facility)));
                 let Some(e) = episode else {
                     errors.push(bad(
@@ -167,19 +182,23 @@ pub async fn create_operation(
                         "a move within the facility is a placement",
                     ));
                 }
-                if !known_facilities.contains(&m.to_facility) {
-                    if tx.facility(&m.to_facility).await?.is_some() {
-                        known_facilities.insert(m.to_facility.clone());
-                    } else {
-                        errors.push(bad(
-                            field("to_facility"),
-                            "unknown_facility",
-                            format!("facility {} is not registered", m.to_facility),
-                        ));
+                let known = match registered.get(&m.to_facility) {
+                    Some(known) => *known,
+                    None => {
+                        let known = tx.facility(&m.to_facility).await?.is_some();
+                        registered.insert(m.to_facility.clone(), known);
+                        known
                     }
+                };
+                if !known {
+                    errors.push(bad(
+                        field("to_facility"),
+                        "unknown_facility",
+                        format!("facility {} is not registered", m.to_facility),
+                    ));
                 }
                 if let Err(AppError::Conflict { code, message }) =
-                    super::transfers::ready_to_leave(tx, &e).await
+                    may_leave(&e, under_way.get(&e.person_id))
                 {
                     errors.push(bad(field("person_id"), code, message));
                 }
@@ -243,20 +262,26 @@ pub async fn create_operation(
                     "moves": r.moves,
                 })),
             });
-            for (i, e) in &episodes {
-                let m = &r.moves[*i];
-                let mut t = new_transfer(
-                    e,
-                    &m.to_facility,
-                    m.to_location_id,
-                    r.reason,
-                    r.note.as_deref(),
-                    Some(op),
-                    &stamp,
-                    &who.actor,
-                );
-                t.id = tx.insert_transfer(&t).await?;
-                events.push(transfer_event(TRANSFER_REQUESTED, &t, now));
+            let mut transfers: Vec<TransferRow> = episodes
+                .iter()
+                .map(|(i, e)| {
+                    let m = &r.moves[*i];
+                    new_transfer(
+                        e,
+                        &m.to_facility,
+                        m.to_location_id,
+                        r.reason,
+                        r.note.as_deref(),
+                        Some(op),
+                        &stamp,
+                        &who.actor,
+                    )
+                })
+                .collect();
+            let ids = tx.insert_transfers(&transfers).await?;
+            for (t, id) in transfers.iter_mut().zip(ids) {
+                t.id = id;
+                events.push(transfer_event(TRANSFER_REQUESTED, t, now));
             }
             tx.append_all(&events).await?;
             Ok(op)
@@ -296,18 +321,7 @@ pub async fn operation_step(
             {
                 authorise_step(who, t, step)?;
             }
-            let mut taken = 0;
-            for t in all {
-                let status = TransferStatus::parse(&t.status)
-                    .map_err(|e| super::corrupt("transfers.status", e))?;
-                if status.after(step).is_err() {
-                    continue;
-                }
-                authorise_step(who, &t, step)?;
-                take_step(tx, who, t, step, &body, now).await?;
-                taken += 1;
-            }
-            if taken == 0 {
+            if take_steps(tx, who, all, step, &body, now).await? == 0 {
                 return Err(AppError::Conflict {
                     code: "nothing_to_do",
                     message: format!(

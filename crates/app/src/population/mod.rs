@@ -27,6 +27,7 @@ pub use classify::{Classification, classify};
 pub use counts::{
     CountRequest, CountView, Reconciliation, counts, reconcile, record as record_count,
 };
+pub(crate) use custody_end::record_death;
 pub use custody_end::{
     DeathRequest, EscapeRequest, PresenceView, RecaptureRequest, death, escape, recapture,
 };
@@ -44,7 +45,7 @@ pub use transfers::{
     transfer, transfers,
 };
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use jiff::Timestamp;
 use jiff::civil::Date;
@@ -59,6 +60,7 @@ use custodia_domain::placement::{
 };
 use custodia_domain::time::{canonical, date_in};
 use custodia_domain::{FieldError, HoldsAge, Invalid, SecurityLevel};
+use custodia_store::intelligence::KeepApartRow;
 use custodia_store::population::{MovementRow, OpenEpisode};
 use custodia_store::{StoreError, WriteTx};
 
@@ -145,7 +147,20 @@ pub(crate) async fn place_of(
     }))
 }
 
-/// Loads what the placement rules need to judge `moves`, as of `now`.
+/// Rules by the person or group they name (each rule under both of its parties), by id.
+fn by_party(rows: Vec<KeepApartRow>) -> HashMap<i64, Vec<KeepApartRow>> {
+    let mut out: HashMap<i64, Vec<KeepApartRow>> = HashMap::new();
+    for r in rows {
+        if r.b != r.a {
+            out.entry(r.b).or_default().push(r.clone());
+        }
+        out.entry(r.a).or_default().push(r);
+    }
+    out
+}
+
+/// Loads what the placement rules need to judge `moves`, as of `now`: the persons moved,
+/// their groups and the rules naming either are read for all moves at once.
 pub(crate) async fn snapshot(
     tx: &mut WriteTx,
     moves: &[Move],
@@ -153,20 +168,26 @@ pub(crate) async fn snapshot(
 ) -> Result<Snapshot, AppError> {
     let mut s = Snapshot::default();
     let mut zone = None;
+    let mut unregistered = HashSet::new();
     for m in moves {
-        if !s.facilities.contains_key(&m.facility)
-            && let Some(f) = tx.facility(&m.facility).await?
-        {
-            zone.get_or_insert_with(|| f.timezone.clone());
-            s.facilities.insert(
-                f.code.clone(),
-                FacilityFit {
-                    code: f.code.clone(),
-                    holds_sex: f.holds_sex,
-                    holds_age: f.holds_age,
-                    security_levels: f.security_levels.clone(),
-                },
-            );
+        if !s.facilities.contains_key(&m.facility) && !unregistered.contains(&m.facility) {
+            match tx.facility(&m.facility).await? {
+                Some(f) => {
+                    zone.get_or_insert_with(|| f.timezone.clone());
+                    s.facilities.insert(
+                        f.code.clone(),
+                        FacilityFit {
+                            code: f.code.clone(),
+                            holds_sex: f.holds_sex,
+                            holds_age: f.holds_age,
+                            security_levels: f.security_levels.clone(),
+                        },
+                    );
+                }
+                None => {
+                    unregistered.insert(m.facility.clone());
+                }
+            }
         }
         if let Some(id) = m.location_id
             && !s.places.contains_key(&id)
@@ -177,28 +198,56 @@ pub(crate) async fn snapshot(
     }
     let day = date_in(now, zone.as_deref().unwrap_or("America/Guayaquil"));
     let day_text = day.to_string();
+    let ids: Vec<i64> = moves.iter().map(|m| m.person_id).collect();
+    let episodes: HashMap<i64, OpenEpisode> = tx
+        .open_episodes(&ids)
+        .await?
+        .into_iter()
+        .map(|e| (e.person_id, e))
+        .collect();
+    let present: Vec<i64> = episodes.keys().copied().collect();
+    let mut groups: HashMap<i64, Vec<i64>> = HashMap::new();
+    for (person, group) in tx.groups_of_all(&present, &day_text).await? {
+        groups.entry(person).or_default().push(group);
+    }
+    let named: Vec<i64> = groups
+        .values()
+        .flatten()
+        .copied()
+        .collect::<HashSet<i64>>()
+        .into_iter()
+        .collect();
+    let person_rules = by_party(
+        tx.keep_apart_in_force_for_all("persons", &present, &day_text)
+            .await?,
+    );
+    let group_rules = by_party(
+        tx.keep_apart_in_force_for_all("groups", &named, &day_text)
+            .await?,
+    );
     let mut rule_ids = HashSet::new();
     for m in moves {
         if s.persons.contains_key(&m.person_id) {
             continue;
         }
-        let Some(e) = tx.open_episode(m.person_id).await? else {
+        let Some(e) = episodes.get(&m.person_id) else {
             continue;
         };
-        let groups = tx.groups_of(m.person_id, &day_text).await?;
-        let mut rows = tx
-            .keep_apart_in_force("persons", m.person_id, &day_text)
-            .await?;
-        for g in &groups {
-            rows.extend(tx.keep_apart_in_force("groups", *g, &day_text).await?);
-        }
+        let groups = groups.remove(&m.person_id).unwrap_or_default();
+        // The person's rules, then each group's, as each would be read alone.
+        let rows = person_rules.get(&m.person_id).into_iter().flatten().chain(
+            groups
+                .iter()
+                .filter_map(|g| group_rules.get(g))
+                .flatten(),
+        );
         for r in rows {
             if rule_ids.insert(r.id) {
-                s.rules.push(rule(&r)?);
+                s.rules.push(rule(r)?);
             }
         }
         s.persons
-            .insert(m.person_id, (profile(&e, groups)?, Some(whereabouts(&e)?)));
+            .insert(m.person_id, (profile(e, groups)?, Some(whereabouts(e)?)));
     }
     // The other side of every rule: persons directly, members of groups at the
     // facilities moved to.
@@ -215,44 +264,41 @@ pub(crate) async fn snapshot(
     let mut loaded: HashSet<(i64, String, Option<i64>)> = HashSet::new();
     let movers: HashSet<i64> = moves.iter().map(|m| m.person_id).collect();
     let rules = s.rules.clone();
-    for r in &rules {
-        match r.kind {
-            KeepApartKind::Persons => {
-                for p in [r.a, r.b] {
-                    if s.persons.contains_key(&p) {
-                        continue;
-                    }
-                    if let Some(e) = tx.open_episode(p).await? {
-                        s.persons
-                            .insert(p, (profile(&e, Vec::new())?, Some(whereabouts(&e)?)));
-                    }
+    let others: Vec<i64> = rules
+        .iter()
+        .filter(|r| r.kind == KeepApartKind::Persons)
+        .flat_map(|r| [r.a, r.b])
+        .filter(|p| !s.persons.contains_key(p))
+        .collect();
+    for e in tx.open_episodes(&others).await? {
+        s.persons.insert(
+            e.person_id,
+            (profile(&e, Vec::new())?, Some(whereabouts(&e)?)),
+        );
+    }
+    for r in rules.iter().filter(|r| r.kind == KeepApartKind::Groups) {
+        // Only who is where the rule could bite: the unit moved to (cell and unit rules),
+        // or anyone at all in the facility (facility rules: one is enough).
+        for g in [r.a, r.b] {
+            for (facility, unit) in &targets {
+                let whole = r.scope == KeepApartScope::Facility || unit.is_none();
+                if !loaded.insert((g, facility.clone(), unit.filter(|_| !whole))) {
+                    continue;
                 }
-            }
-            KeepApartKind::Groups => {
-                // Only who is where the rule could bite: the unit moved to (cell and unit
-                // rules), or anyone at all in the facility (facility rules: one is enough).
-                for g in [r.a, r.b] {
-                    for (facility, unit) in &targets {
-                        let whole = r.scope == KeepApartScope::Facility || unit.is_none();
-                        if !loaded.insert((g, facility.clone(), unit.filter(|_| !whole))) {
-                            continue;
-                        }
-                        let found = match unit.filter(|_| !whole) {
-                            Some(u) => tx.members_in_unit(g, u, &day_text).await?,
-                            None => tx.members_present(g, facility, &day_text).await?,
-                        };
-                        let members = s.members.entry(g).or_default();
-                        for e in found {
-                            if !members.contains(&e.person_id) {
-                                members.push(e.person_id);
-                            }
-                            if !movers.contains(&e.person_id) {
-                                s.persons.insert(
-                                    e.person_id,
-                                    (profile(&e, Vec::new())?, Some(whereabouts(&e)?)),
-                                );
-                            }
-                        }
+                let found = match unit.filter(|_| !whole) {
+                    Some(u) => tx.members_in_unit(g, u, &day_text).await?,
+                    None => tx.members_present(g, facility, &day_text).await?,
+                };
+                let members = s.members.entry(g).or_default();
+                for e in found {
+                    if !members.contains(&e.person_id) {
+                        members.push(e.person_id);
+                    }
+                    if !movers.contains(&e.person_id) {
+                        s.persons.insert(
+                            e.person_id,
+                            (profile(&e, Vec::new())?, Some(whereabouts(&e)?)),
+                        );
                     }
                 }
             }
@@ -352,21 +398,24 @@ impl<'a> NewMovement<'a> {
     }
 }
 
-/// Where a movement at `at` goes in the episode's history (refused before the admission
-/// or at the instant of another movement).
-pub(crate) async fn slot_in(
+/// The episode's stays, from its person's movements history.
+async fn history_of(
     tx: &mut WriteTx,
     episode: &OpenEpisode,
-    at: Timestamp,
-) -> Result<(Slot, Vec<MovementRow>), AppError> {
-    let rows: Vec<MovementRow> = tx
+) -> Result<Vec<MovementRow>, AppError> {
+    Ok(tx
         .movements_of(episode.person_id)
         .await?
         .into_iter()
         .filter(|m| m.episode_id == episode.episode_id)
-        .collect();
+        .collect())
+}
+
+/// Where a movement at `at` goes among an episode's stays `rows` (refused before the
+/// admission or at the instant of another movement).
+fn slot_among(rows: &[MovementRow], at: Timestamp) -> Result<Slot, AppError> {
     let mut spans = Vec::with_capacity(rows.len());
-    for m in &rows {
+    for m in rows {
         spans.push(Span {
             id: m.id,
             from: custodia_domain::time::parse(&m.occurred_at)
@@ -379,7 +428,7 @@ pub(crate) async fn slot_in(
                 .map_err(|e| corrupt("movements.until_at", e))?,
         });
     }
-    let found = slot(&spans, at).map_err(|r| {
+    slot(&spans, at).map_err(|r| {
         if r.code == "same_instant" {
             AppError::from(r)
         } else {
@@ -389,8 +438,61 @@ pub(crate) async fn slot_in(
                 r.message,
             )]))
         }
-    })?;
-    Ok((found, rows))
+    })
+}
+
+/// Where a movement at `at` goes in the episode's history (refused before the admission
+/// or at the instant of another movement).
+pub(crate) async fn slot_in(
+    tx: &mut WriteTx,
+    episode: &OpenEpisode,
+    at: Timestamp,
+) -> Result<(Slot, Vec<MovementRow>), AppError> {
+    let rows = history_of(tx, episode).await?;
+    Ok((slot_among(&rows, at)?, rows))
+}
+
+/// Where a movement at `at` that must be the person's latest goes among the episode's
+/// stays `rows`: refused, against `field`, when a later movement is already recorded.
+pub(crate) fn latest_slot(
+    rows: &[MovementRow],
+    at: Timestamp,
+    field: &str,
+) -> Result<Slot, AppError> {
+    let slot = slot_among(rows, at)?;
+    if !slot.is_current() {
+        let last = rows
+            .iter()
+            .map(|h| h.occurred_at.as_str())
+            .max()
+            .unwrap_or("");
+        return Err(AppError::Invalid(Invalid(vec![FieldError::new(
+            field,
+            "before_last_movement",
+            format!("the person's last movement was recorded at {last}; this cannot be earlier"),
+        )])));
+    }
+    Ok(slot)
+}
+
+/// The stay a movement begins, lasting as long as its slot says.
+fn stay(actor: &str, m: &NewMovement<'_>, slot: Slot, now: Timestamp) -> MovementRow {
+    MovementRow {
+        id: 0,
+        person_id: m.episode.person_id,
+        episode_id: m.episode.episode_id,
+        kind: m.kind.to_owned(),
+        facility: m.facility.to_owned(),
+        location_id: m.location_id,
+        unit_id: m.unit_id,
+        presence: m.presence.to_owned(),
+        reason: m.reason.map(str::to_owned),
+        override_reason: m.override_reason.map(str::to_owned),
+        occurred_at: canonical(m.at),
+        until_at: slot.until.map(canonical),
+        recorded_at: canonical(now),
+        recorded_by: actor.to_owned(),
+    }
 }
 
 /// Records a movement at its real time: the stay it falls in ends then, the new stay
@@ -402,34 +504,18 @@ pub(crate) async fn record_movement(
     slot: Slot,
     now: Timestamp,
 ) -> Result<MovementRow, AppError> {
-    let at = canonical(m.at);
-    tx.end_stay(slot.cuts, &at).await?;
-    let mut row = MovementRow {
-        id: 0,
-        person_id: m.episode.person_id,
-        episode_id: m.episode.episode_id,
-        kind: m.kind.to_owned(),
-        facility: m.facility.to_owned(),
-        location_id: m.location_id,
-        unit_id: m.unit_id,
-        presence: m.presence.to_owned(),
-        reason: m.reason.map(str::to_owned),
-        override_reason: m.override_reason.map(str::to_owned),
-        occurred_at: at.clone(),
-        until_at: slot.until.map(canonical),
-        recorded_at: canonical(now),
-        recorded_by: actor.to_owned(),
-    };
+    let mut row = stay(actor, &m, slot, now);
+    tx.end_stay(slot.cuts, &row.occurred_at).await?;
     row.id = tx.insert_movement(&row).await?;
     if slot.is_current() {
         tx.set_whereabouts(
-            m.episode.episode_id,
-            m.facility,
-            m.location_id,
-            m.unit_id,
-            m.presence,
-            &at,
-            m.override_reason,
+            row.episode_id,
+            &row.facility,
+            row.location_id,
+            row.unit_id,
+            &row.presence,
+            &row.occurred_at,
+            row.override_reason.as_deref(),
         )
         .await?;
     }
@@ -445,20 +531,44 @@ pub(crate) async fn record_latest(
     field: &str,
     now: Timestamp,
 ) -> Result<MovementRow, AppError> {
-    let (slot, history) = slot_in(tx, m.episode, m.at).await?;
-    if !slot.is_current() {
-        let last = history
-            .iter()
-            .map(|h| h.occurred_at.as_str())
-            .max()
-            .unwrap_or("");
-        return Err(AppError::Invalid(Invalid(vec![FieldError::new(
-            field,
-            "before_last_movement",
-            format!("the person's last movement was recorded at {last}; this cannot be earlier"),
-        )])));
-    }
+    let history = history_of(tx, m.episode).await?;
+    let slot = latest_slot(&history, m.at, field)?;
     record_movement(tx, actor, m, slot, now).await
+}
+
+/// Movements of many persons, each already placed in its episode's history (at most one
+/// per episode, all placed against the histories as they were before any is written),
+/// recorded together as [`record_movement`] records one.
+#[derive(Default)]
+pub(crate) struct Movements {
+    cuts: Vec<(i64, String)>,
+    stays: Vec<MovementRow>,
+    current: Vec<bool>,
+}
+
+impl Movements {
+    /// Adds a movement in its slot.
+    pub(crate) fn push(&mut self, actor: &str, m: &NewMovement<'_>, slot: Slot, now: Timestamp) {
+        let row = stay(actor, m, slot, now);
+        self.cuts.push((slot.cuts, row.occurred_at.clone()));
+        self.stays.push(row);
+        self.current.push(slot.is_current());
+    }
+
+    /// Ends the stays they cut, inserts the new ones, sets the whereabouts of those that
+    /// are their person's latest.
+    pub(crate) async fn record(self, tx: &mut WriteTx) -> Result<(), AppError> {
+        tx.end_stays(&self.cuts).await?;
+        tx.insert_movements(&self.stays).await?;
+        let latest: Vec<MovementRow> = self
+            .stays
+            .into_iter()
+            .zip(self.current)
+            .filter_map(|(row, current)| current.then_some(row))
+            .collect();
+        tx.set_whereabouts_of(&latest).await?;
+        Ok(())
+    }
 }
 
 /// Checks one move against the placement rules, refusing as the caller may read it; the

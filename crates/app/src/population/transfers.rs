@@ -2,6 +2,8 @@
 //! dispatched (the person is in transit, counted by both facilities), received at the
 //! destination (placed there, every rule checked again) or cancelled before receipt.
 
+use std::collections::HashMap;
+
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
@@ -13,13 +15,13 @@ use custodia_domain::text;
 use custodia_domain::time::canonical;
 use custodia_domain::transfer::{TransferReason, TransferStatus, TransferStep};
 use custodia_domain::validation::Collector;
-use custodia_store::population::OpenEpisode;
+use custodia_store::population::{MovementRow, OpenEpisode};
 use custodia_store::transfers::TransferRow;
 use custodia_store::{Store, WriteTx};
 
 use super::{
-    NewMovement, allowed, corrupt, open_episode_or_refuse, record_latest, refused,
-    sees_intelligence,
+    Movements, NewMovement, allowed, corrupt, latest_slot, open_episode_or_refuse,
+    record_latest, refused, sees_intelligence,
 };
 use crate::error::AppError;
 use crate::persons::json;
@@ -143,7 +145,24 @@ pub(crate) async fn ready_to_leave(
     tx: &mut WriteTx,
     episode: &OpenEpisode,
 ) -> Result<(), AppError> {
-    if !matches!(episode.presence.as_str(), "placed" | "unallocated") {
+    let open = if is_present(episode) {
+        tx.open_transfer_of(episode.person_id).await?
+    } else {
+        None
+    };
+    may_leave(episode, open.as_ref())
+}
+
+fn is_present(episode: &OpenEpisode) -> bool {
+    matches!(episode.presence.as_str(), "placed" | "unallocated")
+}
+
+/// [`ready_to_leave`] with the person's open transfer, if any, already read.
+pub(crate) fn may_leave(
+    episode: &OpenEpisode,
+    open: Option<&TransferRow>,
+) -> Result<(), AppError> {
+    if !is_present(episode) {
         return Err(AppError::Conflict {
             code: "not_present",
             message: format!(
@@ -152,7 +171,7 @@ pub(crate) async fn ready_to_leave(
             ),
         });
     }
-    if let Some(t) = tx.open_transfer_of(episode.person_id).await? {
+    if let Some(t) = open {
         return Err(AppError::Conflict {
             code: "transfer_open",
             message: format!(
@@ -349,6 +368,107 @@ pub(crate) fn authorise_step(
     }
 }
 
+/// When a step happened: `at` if given (not in the future), else now.
+fn step_instant(body: &StepRequest, now: Timestamp) -> Result<Timestamp, AppError> {
+    let at = body.at.map_or(now, custodia_domain::time::to_micros);
+    if at > now {
+        return Err(invalid("at", "in_the_future", "at is in the future"));
+    }
+    Ok(at)
+}
+
+/// A person leaves on dispatch only from their facility.
+fn at_origin(t: &TransferRow, e: &OpenEpisode) -> Result<(), AppError> {
+    if !is_present(e) {
+        return Err(AppError::Conflict {
+            code: "not_present",
+            message: format!(
+                "person {} is {}: not at the origin to leave",
+                t.person_id, e.presence
+            ),
+        });
+    }
+    Ok(())
+}
+
+/// Whether the step takes the person out of their cell (leaving the origin on dispatch)
+/// or back to the origin (a dispatched transfer cancelled), and so needs their episode.
+fn moves_away(status: TransferStatus, step: TransferStep) -> bool {
+    match step {
+        TransferStep::Dispatch => true,
+        TransferStep::Cancel => status == TransferStatus::Dispatched,
+        TransferStep::Approve | TransferStep::Receive => false,
+    }
+}
+
+/// The movement of a step that [`moves_away`]: in transit on dispatch (only from the
+/// origin), else back at the origin, unallocated.
+fn away_movement<'a>(
+    t: &'a TransferRow,
+    step: TransferStep,
+    e: &'a OpenEpisode,
+    at: Timestamp,
+) -> Result<NewMovement<'a>, AppError> {
+    if step != TransferStep::Dispatch {
+        return Ok(NewMovement::away(
+            e,
+            "transfer_cancelled",
+            &t.from_facility,
+            "unallocated",
+            None,
+            at,
+        ));
+    }
+    at_origin(t, e)?;
+    Ok(NewMovement::away(
+        e,
+        "transfer_dispatched",
+        &t.from_facility,
+        "in_transit",
+        None,
+        at,
+    ))
+}
+
+/// Writes a step into the transfer (when, by whom, its new status); returns the type of
+/// its journal entry. A receipt's cell is the caller's to set.
+fn mark(
+    t: &mut TransferRow,
+    step: TransferStep,
+    next: TransferStatus,
+    at: Timestamp,
+    who: &Principal,
+    body: &StepRequest,
+) -> &'static str {
+    let stamp = Some(canonical(at));
+    let actor = Some(who.actor.clone());
+    let kind = match step {
+        TransferStep::Approve => {
+            t.approved_at = stamp;
+            t.approved_by = actor;
+            TRANSFER_APPROVED
+        }
+        TransferStep::Dispatch => {
+            t.dispatched_at = stamp;
+            t.dispatched_by = actor;
+            TRANSFER_DISPATCHED
+        }
+        TransferStep::Receive => {
+            t.received_at = stamp;
+            t.received_by = actor;
+            TRANSFER_RECEIVED
+        }
+        TransferStep::Cancel => {
+            t.cancelled_at = stamp;
+            t.cancelled_by = actor;
+            t.cancel_reason = body.reason.clone();
+            TRANSFER_CANCELLED
+        }
+    };
+    t.status = next.as_str().to_owned();
+    kind
+}
+
 /// Takes one step of one transfer inside a transaction: the state machine, the
 /// person's movement, the journal entry. Returns the transfer as it now stands.
 pub(crate) async fn take_step(
@@ -361,106 +481,133 @@ pub(crate) async fn take_step(
 ) -> Result<TransferRow, AppError> {
     let status = TransferStatus::parse(&t.status).map_err(|e| corrupt("transfers.status", e))?;
     let next = status.after(step)?;
-    let at = body.at.map_or(now, custodia_domain::time::to_micros);
-    if at > now {
-        return Err(invalid("at", "in_the_future", "at is in the future"));
-    }
-    let stamp = canonical(at);
-    let actor = Some(who.actor.clone());
-    let kind = match step {
-        TransferStep::Approve => {
-            t.approved_at = Some(stamp);
-            t.approved_by = actor;
-            TRANSFER_APPROVED
-        }
-        TransferStep::Dispatch => {
-            let e = in_custody(tx, t.person_id).await?;
-            if !matches!(e.presence.as_str(), "placed" | "unallocated") {
-                return Err(AppError::Conflict {
-                    code: "not_present",
-                    message: format!(
-                        "person {} is {}: not at the origin to leave",
-                        t.person_id, e.presence
-                    ),
-                });
-            }
-            let m = NewMovement::away(
-                &e,
-                "transfer_dispatched",
-                &t.from_facility,
-                "in_transit",
-                None,
-                at,
-            );
-            record_latest(tx, &who.actor, m, "at", now).await?;
-            t.dispatched_at = Some(stamp);
-            t.dispatched_by = actor;
-            TRANSFER_DISPATCHED
-        }
-        TransferStep::Receive => {
-            let e = in_custody(tx, t.person_id).await?;
-            let location = body.location_id.or(t.to_location_id);
-            let m = Move {
-                person_id: t.person_id,
-                facility: t.to_facility.clone(),
+    let at = step_instant(body, now)?;
+    if step == TransferStep::Receive {
+        let e = in_custody(tx, t.person_id).await?;
+        let location = body.location_id.or(t.to_location_id);
+        let m = Move {
+            person_id: t.person_id,
+            facility: t.to_facility.clone(),
+            location_id: location,
+        };
+        let s = allowed(tx, who, &m, now).await?;
+        let unit = location.and_then(|id| s.places.get(&id)).map(|p| p.unit_id);
+        let presence = if location.is_some() {
+            "placed"
+        } else {
+            "unallocated"
+        };
+        let to = t.to_facility.clone();
+        record_latest(
+            tx,
+            &who.actor,
+            NewMovement {
+                episode: &e,
+                kind: "transfer_received",
+                facility: &to,
                 location_id: location,
-            };
-            let s = allowed(tx, who, &m, now).await?;
-            let unit = location.and_then(|id| s.places.get(&id)).map(|p| p.unit_id);
-            let presence = if location.is_some() {
-                "placed"
-            } else {
-                "unallocated"
-            };
-            let to = t.to_facility.clone();
-            record_latest(
-                tx,
-                &who.actor,
-                NewMovement {
-                    episode: &e,
-                    kind: "transfer_received",
-                    facility: &to,
-                    location_id: location,
-                    unit_id: unit,
-                    presence,
-                    reason: Some(&t.reason),
-                    override_reason: None,
-                    at,
-                },
-                "at",
-                now,
-            )
+                unit_id: unit,
+                presence,
+                reason: Some(&t.reason),
+                override_reason: None,
+                at,
+            },
+            "at",
+            now,
+        )
+        .await?;
+        tx.set_custody(t.person_id, &to, true, &canonical(now))
             .await?;
-            tx.set_custody(t.person_id, &to, true, &canonical(now))
-                .await?;
-            t.to_location_id = location;
-            t.received_at = Some(stamp);
-            t.received_by = actor;
-            TRANSFER_RECEIVED
-        }
-        TransferStep::Cancel => {
-            if status == TransferStatus::Dispatched {
-                let e = in_custody(tx, t.person_id).await?;
-                let m = NewMovement::away(
-                    &e,
-                    "transfer_cancelled",
-                    &t.from_facility,
-                    "unallocated",
-                    None,
-                    at,
-                );
-                record_latest(tx, &who.actor, m, "at", now).await?;
-            }
-            t.cancelled_at = Some(stamp);
-            t.cancelled_by = actor;
-            t.cancel_reason = body.reason.clone();
-            TRANSFER_CANCELLED
-        }
-    };
-    t.status = next.as_str().to_owned();
+        t.to_location_id = location;
+    } else if moves_away(status, step) {
+        let e = in_custody(tx, t.person_id).await?;
+        let m = away_movement(&t, step, &e, at)?;
+        record_latest(tx, &who.actor, m, "at", now).await?;
+    }
+    let kind = mark(&mut t, step, next, at, who, body);
     tx.update_transfer(&t).await?;
     tx.append(transfer_event(kind, &t, at)).await?;
     Ok(t)
+}
+
+/// Takes a step for every transfer of `all` that can take it now (the others are left
+/// as they are), judging each as [`take_step`] does, in order: the first refusal refuses
+/// them all. Returns how many took it.
+///
+/// Receipts are taken one by one, each judged against the cells the previous ones
+/// filled. The other steps are taken together, with one read and one write per table for
+/// all: they apply to open transfers, so each is a different person's (one open transfer
+/// per person), and no transfer's step changes what another's is judged on.
+pub(crate) async fn take_steps(
+    tx: &mut WriteTx,
+    who: &Principal,
+    all: Vec<TransferRow>,
+    step: TransferStep,
+    body: &StepRequest,
+    now: Timestamp,
+) -> Result<usize, AppError> {
+    // What the movements out of a cell or back are judged on, read for all at once.
+    let moving: Vec<i64> = all
+        .iter()
+        .filter(|t| {
+            TransferStatus::parse(&t.status)
+                .is_ok_and(|s| s.after(step).is_ok() && moves_away(s, step))
+        })
+        .map(|t| t.person_id)
+        .collect();
+    let episodes: HashMap<i64, OpenEpisode> = tx
+        .open_episodes(&moving)
+        .await?
+        .into_iter()
+        .map(|e| (e.person_id, e))
+        .collect();
+    let mut histories: HashMap<i64, Vec<MovementRow>> = HashMap::new();
+    for m in tx.movements_of_all(&moving).await? {
+        histories.entry(m.episode_id).or_default().push(m);
+    }
+    let mut received = 0;
+    let mut movements = Movements::default();
+    let mut taken = Vec::new();
+    let mut events = Vec::new();
+    for mut t in all {
+        let status = TransferStatus::parse(&t.status).map_err(|e| corrupt("transfers.status", e))?;
+        if status.after(step).is_err() {
+            continue;
+        }
+        authorise_step(who, &t, step)?;
+        if step == TransferStep::Receive {
+            take_step(tx, who, t, step, body, now).await?;
+            received += 1;
+            continue;
+        }
+        let next = status.after(step)?;
+        let at = step_instant(body, now)?;
+        if moves_away(status, step) {
+            let e = episodes
+                .get(&t.person_id)
+                .ok_or_else(|| not_in_custody(t.person_id))?;
+            let m = away_movement(&t, step, e, at)?;
+            let history = histories.get(&e.episode_id).map_or(&[][..], Vec::as_slice);
+            let slot = latest_slot(history, at, "at")?;
+            movements.push(&who.actor, &m, slot, now);
+        }
+        let kind = mark(&mut t, step, next, at, who, body);
+        events.push(transfer_event(kind, &t, at));
+        taken.push(t);
+    }
+    if !taken.is_empty() {
+        movements.record(tx).await?;
+        tx.update_transfers(&taken).await?;
+        tx.append_all(&events).await?;
+    }
+    Ok(received + taken.len())
+}
+
+fn not_in_custody(person_id: i64) -> AppError {
+    AppError::Conflict {
+        code: "not_in_custody",
+        message: format!("person {person_id} is no longer in custody"),
+    }
 }
 
 /// The open episode of a transfer's person; the transfer's own visibility and step
@@ -468,10 +615,7 @@ pub(crate) async fn take_step(
 async fn in_custody(tx: &mut WriteTx, person_id: i64) -> Result<OpenEpisode, AppError> {
     tx.open_episode(person_id)
         .await?
-        .ok_or_else(|| AppError::Conflict {
-            code: "not_in_custody",
-            message: format!("person {person_id} is no longer in custody"),
-        })
+        .ok_or_else(|| not_in_custody(person_id))
 }
 
 /// Approves, dispatches, receives or cancels one transfer.

@@ -5,10 +5,12 @@ mod auth;
 mod common;
 mod facilities;
 mod health;
+mod incidents;
 mod locations;
 mod movements;
 mod persons;
 mod population;
+mod staff;
 
 use axum::extract::ConnectInfo;
 use axum::extract::FromRequestParts;
@@ -32,7 +34,7 @@ use crate::problem::{ApiError, Problem};
         description = "The national system of record for persons deprived of liberty: facilities, locations and the journal. Errors are RFC 9457 problem documents (application/problem+json); every response carries an x-request-id header.",
         license(name = "AGPL-3.0-or-later")
     ),
-    components(schemas(crate::problem::Problem, custodia_domain::transfer::TransferStatus)),
+    components(schemas(crate::problem::Problem, custodia_domain::transfer::TransferStatus, custodia_domain::staff::StaffKind, custodia_domain::crisis::CrisisStatus, custodia_domain::incident::IncidentType, custodia_domain::incident::IncidentStatus, custodia_domain::notification::NotificationStatus)),
     tags(
         (name = "health", description = "Liveness and readiness"),
         (name = "auth", description = "Signing in for a bearer token"),
@@ -43,6 +45,11 @@ use crate::problem::{ApiError, Problem};
         (name = "population", description = "Where every person is: placements and moves, the placement check, classification, the roll, occupants at any instant, movements"),
         (name = "transfers", description = "Transfers between facilities, one by one or in bulk operations: requested, approved, dispatched, received or cancelled"),
         (name = "intelligence", description = "Gangs, affiliations and keep-apart rules: intelligence staff, national operations and administrators only"),
+        (name = "incidents", description = "Incidents at facilities and at sites outside them: timeline, people involved, casualties, attachments"),
+        (name = "crises", description = "Crises grouping incidents at several sites, hostages taken and released, and the staff accountability board"),
+        (name = "notifications", description = "Notifications the law requires (deaths, disappearances, serious injuries, transfers, hostage-takings), tracked until made"),
+        (name = "situation", description = "The national situation and each facility's control status"),
+        (name = "staff", description = "The staff register and duty rosters: who works where, and who was on duty at any instant"),
     )
 )]
 struct ApiDoc;
@@ -86,6 +93,26 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(movements::dispatch))
         .routes(routes!(movements::receive))
         .routes(routes!(movements::cancel))
+        .routes(routes!(incidents::list, incidents::report))
+        .routes(routes!(incidents::get))
+        .routes(routes!(incidents::timeline))
+        .routes(routes!(incidents::status))
+        .routes(routes!(incidents::people))
+        .routes(routes!(incidents::casualties))
+        .routes(routes!(incidents::attachments))
+        .routes(routes!(incidents::list_crises, incidents::open_crisis))
+        .routes(routes!(incidents::get_crisis))
+        .routes(routes!(incidents::crisis_incident))
+        .routes(routes!(incidents::crisis_timeline))
+        .routes(routes!(incidents::hostages))
+        .routes(routes!(incidents::release))
+        .routes(routes!(incidents::staff_status))
+        .routes(routes!(incidents::close))
+        .routes(routes!(incidents::accountability))
+        .routes(routes!(incidents::notifications))
+        .routes(routes!(incidents::notification_done))
+        .routes(routes!(incidents::control_history, incidents::set_control))
+        .routes(routes!(incidents::situation))
         .routes(routes!(movements::create_operation))
         .routes(routes!(movements::get_operation))
         .routes(routes!(movements::approve_operation))
@@ -99,6 +126,10 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(movements::death))
         .routes(routes!(movements::record_count, movements::counts))
         .routes(routes!(movements::reconcile))
+        .routes(routes!(staff::list, staff::register))
+        .routes(routes!(staff::get, staff::update))
+        .routes(routes!(staff::shifts, staff::record_shift))
+        .routes(routes!(staff::on_duty))
         .routes(routes!(health::openapi_json))
         .routes(routes!(auth::token))
         .routes(routes!(auth::session))
