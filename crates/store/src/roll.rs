@@ -52,19 +52,15 @@ fn place_sums(r: &dyn Cells) -> Result<(String, PlaceSums), StoreError> {
 }
 
 impl Store {
-    /// Every facility's places summed over its locations (see [`PlaceSums`]).
+    /// Every facility's places summed over its locations (see [`PlaceSums`]), from the
+    /// sums the triggers of migration 0008 keep.
     pub async fn place_sums(&self) -> Result<HashMap<String, PlaceSums>, StoreError> {
         let mut r = self.reader().await?;
         let rows = r
             .conn()?
             .fetch(
-                "SELECT facility, CAST(SUM(design_capacity) AS BIGINT), \
-                 CAST(SUM(operational_capacity) AS BIGINT), CAST(SUM(occupied) AS BIGINT), \
-                 CAST(SUM(CASE WHEN operational_capacity > occupied \
-                          THEN operational_capacity - occupied ELSE 0 END) AS BIGINT), \
-                 CAST(SUM(CASE WHEN occupied > operational_capacity \
-                          THEN occupied - operational_capacity ELSE 0 END) AS BIGINT) \
-                 FROM locations GROUP BY facility",
+                "SELECT facility, design_capacity, operational_capacity, occupied, free, \
+                 over_capacity FROM facility_places",
                 &[],
                 place_sums,
             )

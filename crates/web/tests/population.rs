@@ -406,10 +406,15 @@ both_backends! {
         assert_status(&place(&s.officer, persons[2], w.a1, json!({})).await, 409, "full");
         assert_status(&place(&s.officer, persons[0], w.a2, json!({})).await, 201, "move");
         same("after a move").await;
+        let r = s.admin.call(reqwest::Method::PATCH, &format!("/api/v1/locations/{}", w.a2), Some(&json!({"design_capacity": 3, "operational_capacity": 3}))).await;
+        assert_status(&r, 200, "capacity changed");
+        same("after a capacity change").await;
+        location(&s.admin, TURI, place_body("T-C", None, 5)).await;
+        same("after a new location").await;
         let r = s.admin.post(&format!("/api/v1/locations/{}/out-of-service", w.unit_a), &json!({"reason": "riot_damage"})).await;
         assert_status(&r, 200, "unit closed");
         let line = national_line().await;
-        assert_eq!(line["occupancy"]["usable"], 1, "only B1 is usable: {line}");
+        assert_eq!(line["occupancy"]["usable"], 6, "only B1 and C are usable: {line}");
         assert_eq!(line["occupancy"]["over_capacity"], 4, "everyone in the closed unit is over: {line}");
         same("a unit closed").await;
         let r = s.admin.post(&format!("/api/v1/persons/{}/release", persons[1]), &json!({

@@ -43,6 +43,53 @@ $$;
 CREATE TRIGGER episode_counted AFTER INSERT OR DELETE OR UPDATE OF facility, presence, location_id, released_at
 ON custody_episodes FOR EACH ROW EXECUTE FUNCTION custodia_count_episode();
 
+-- Each facility's places summed over its locations, each location on its own (an
+-- overcrowded cell does not use up its neighbour's free places), kept by triggers on
+-- locations (whose `occupied` the trigger above keeps): the national roll reads one row
+-- per facility instead of every location.
+CREATE TABLE facility_places (
+    facility             TEXT   PRIMARY KEY REFERENCES facilities (code),
+    design_capacity      BIGINT NOT NULL,
+    operational_capacity BIGINT NOT NULL,
+    occupied             BIGINT NOT NULL,
+    free                 BIGINT NOT NULL,
+    over_capacity        BIGINT NOT NULL
+);
+INSERT INTO facility_places (facility, design_capacity, operational_capacity, occupied, free, over_capacity)
+SELECT facility, SUM(design_capacity), SUM(operational_capacity), SUM(occupied),
+       SUM(GREATEST(operational_capacity - occupied, 0)), SUM(GREATEST(occupied - operational_capacity, 0))
+  FROM locations GROUP BY facility;
+
+CREATE FUNCTION custodia_count_location() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP IN ('UPDATE', 'DELETE') THEN
+        UPDATE facility_places SET
+            design_capacity = design_capacity - OLD.design_capacity,
+            operational_capacity = operational_capacity - OLD.operational_capacity,
+            occupied = occupied - OLD.occupied,
+            free = free - GREATEST(OLD.operational_capacity - OLD.occupied, 0),
+            over_capacity = over_capacity - GREATEST(OLD.occupied - OLD.operational_capacity, 0)
+         WHERE facility = OLD.facility;
+    END IF;
+    IF TG_OP IN ('INSERT', 'UPDATE') THEN
+        INSERT INTO facility_places (facility, design_capacity, operational_capacity, occupied, free, over_capacity)
+        VALUES (NEW.facility, NEW.design_capacity, NEW.operational_capacity, NEW.occupied,
+                GREATEST(NEW.operational_capacity - NEW.occupied, 0),
+                GREATEST(NEW.occupied - NEW.operational_capacity, 0))
+        ON CONFLICT (facility) DO UPDATE SET
+            design_capacity = facility_places.design_capacity + excluded.design_capacity,
+            operational_capacity = facility_places.operational_capacity + excluded.operational_capacity,
+            occupied = facility_places.occupied + excluded.occupied,
+            free = facility_places.free + excluded.free,
+            over_capacity = facility_places.over_capacity + excluded.over_capacity;
+    END IF;
+    RETURN NULL;
+END;
+$$;
+
+CREATE TRIGGER location_counted AFTER INSERT OR DELETE OR UPDATE OF facility, design_capacity, operational_capacity, occupied
+ON locations FOR EACH ROW EXECUTE FUNCTION custodia_count_location();
+
 -- Locations out of service are few: the roll corrects the sums for their subtrees.
 CREATE INDEX locations_out_of_service ON locations (facility) WHERE oos_since IS NOT NULL;
 
