@@ -4,6 +4,7 @@
 mod commands;
 mod demo;
 mod people;
+mod scenario;
 mod seed;
 
 use clap::{Args, Parser, Subcommand};
@@ -115,7 +116,7 @@ async fn run(command: Command) -> anyhow::Result<std::process::ExitCode> {
         Command::Seed(args) => {
             let store = commands::open(&args.db).await?;
             if seed::load(&store, args.demo_admin).await? {
-                seed::demo_population(&store, args.demo_scale).await?;
+                seed::demo(&store, args.demo_scale).await?;
             }
             Ok(std::process::ExitCode::SUCCESS)
         }

@@ -69,6 +69,17 @@ pub async fn load(store: &Store, demo_admin: bool) -> anyhow::Result<bool> {
     }
 }
 
+/// The demo data: the generated population, then the August 2023 crisis replayed.
+pub async fn demo(store: &Store, scale: f64) -> anyhow::Result<()> {
+    demo_population(store, scale).await?;
+    let crisis = crate::scenario::replay_2023(store).await?;
+    println!(
+        "replayed the August 2023 crisis (crisis {}): 57 officers taken and released at six prisons, 7 attacks outside",
+        crisis.crisis_id
+    );
+    Ok(())
+}
+
 /// How full each reference facility was in 2023 (persons ÷ places), from the public
 /// figures in the scenario: Litoral and Latacunga over capacity, most others near full.
 fn occupancy_target(code: &str) -> f64 {

@@ -59,7 +59,7 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
     }
     let store = super::open(&args.db).await?;
     if args.seed && crate::seed::load(&store, args.demo_admin).await? {
-        crate::seed::demo_population(&store, args.demo_scale).await?;
+        crate::seed::demo(&store, args.demo_scale).await?;
     }
     let listener = tokio::net::TcpListener::bind(args.listen)
         .await
