@@ -60,12 +60,29 @@ macro_rules! stays_at {
     };
 }
 
+/// Stays in a unit (a top-level location: every stay in it counts) covering `$2`.
+macro_rules! unit_stays_at {
+    ($covers:literal) => {
+        concat!(
+            "SELECT m.person_id, p.registry_number, p.full_name, m.location_id, m.occurred_at \
+             FROM movements m JOIN persons p ON p.id = m.person_id \
+             WHERE m.unit_id = $1 AND m.presence = 'placed' AND ",
+            $covers,
+            " ORDER BY m.person_id"
+        )
+    };
+}
+
 /// PostgreSQL finds the covering stays through the GiST index `movements_stays`
 /// (migration 0008), whose expression this must repeat exactly.
 const STAYS_AT_POSTGRES: &str =
     stays_at!("custodia_stay(m.occurred_at, m.until_at) @> CAST($2 AS TIMESTAMPTZ)");
 const STAYS_AT_SQLITE: &str =
     stays_at!("m.occurred_at <= $2 AND (m.until_at IS NULL OR m.until_at > $2)");
+const UNIT_STAYS_AT_POSTGRES: &str =
+    unit_stays_at!("custodia_stay(m.occurred_at, m.until_at) @> CAST($2 AS TIMESTAMPTZ)");
+const UNIT_STAYS_AT_SQLITE: &str =
+    unit_stays_at!("m.occurred_at <= $2 AND (m.until_at IS NULL OR m.until_at > $2)");
 
 impl Store {
     /// Persons placed now in a location or below it, by person id.
@@ -87,15 +104,19 @@ impl Store {
     }
 
     /// Persons placed in a location or below it at the instant `at` (canonical text),
-    /// from the movements history, by person id.
+    /// from the movements history, by person id. For a unit (`is_unit`: a location with
+    /// no parent) every stay recorded in it counts, so its subtree need not be walked.
     pub async fn occupants_at(
         &self,
         location_id: i64,
+        is_unit: bool,
         at: &str,
     ) -> Result<Vec<NamedOccupant>, StoreError> {
-        let sql = match self.backend() {
-            Backend::Postgres => STAYS_AT_POSTGRES,
-            Backend::Sqlite => STAYS_AT_SQLITE,
+        let sql = match (self.backend(), is_unit) {
+            (Backend::Postgres, false) => STAYS_AT_POSTGRES,
+            (Backend::Sqlite, false) => STAYS_AT_SQLITE,
+            (Backend::Postgres, true) => UNIT_STAYS_AT_POSTGRES,
+            (Backend::Sqlite, true) => UNIT_STAYS_AT_SQLITE,
         };
         let mut r = self.reader().await?;
         r.conn()?

@@ -48,17 +48,16 @@ impl RollTotals {
     }
 
     /// From the counters of persons per presence (`placed` included).
-    fn from_presence(presence: &HashMap<String, i64>, occupancy: Occupancy, overrides: i64) -> Self {
+    fn from_presence(
+        presence: &HashMap<String, i64>,
+        occupancy: Occupancy,
+        overrides: i64,
+    ) -> Self {
         let of = |k: &str| presence.get(k).copied().unwrap_or(0);
         Self::new(of("placed"), of, occupancy, overrides)
     }
 
-    fn new(
-        in_place: i64,
-        of: impl Fn(&str) -> i64,
-        occupancy: Occupancy,
-        overrides: i64,
-    ) -> Self {
+    fn new(in_place: i64, of: impl Fn(&str) -> i64, occupancy: Occupancy, overrides: i64) -> Self {
         let mut t = RollTotals {
             in_place,
             unallocated: of("unallocated"),
@@ -342,7 +341,10 @@ async fn occupancy_by_facility(
                 over_capacity: s.over_capacity,
                 occupancy_rate: None,
             };
-            let places = closed.get(facility.as_str()).into_iter().flat_map(|m| m.values().copied());
+            let places = closed
+                .get(facility.as_str())
+                .into_iter()
+                .flat_map(|m| m.values().copied());
             let figures = occupancy::from_sums(in_service, places);
             (facility, figures)
         })
@@ -396,7 +398,12 @@ pub async fn occupants(
     let now = Timestamp::now();
     let found = match at {
         None => store.occupants_now(location_id).await?,
-        Some(at) => store.occupants_at(location_id, &canonical(at)).await?,
+        Some(at) => {
+            let is_unit = location.parent_id.is_none();
+            store
+                .occupants_at(location_id, is_unit, &canonical(at))
+                .await?
+        }
     };
     let occupants = found
         .into_iter()
