@@ -74,8 +74,8 @@ pub async fn demo(store: &Store, scale: f64) -> anyhow::Result<()> {
     demo_population(store, scale).await?;
     let crisis = crate::scenario::replay_2023(store).await?;
     println!(
-        "replayed the August 2023 crisis (crisis {}): 57 officers taken and released at six prisons, 7 attacks outside",
-        crisis.crisis_id
+        "replayed the August 2023 crisis (crisis {}): 57 officers held at six prisons at {}, all released by {}; 7 attacks outside",
+        crisis.crisis_id, crisis.peak, crisis.after
     );
     Ok(())
 }

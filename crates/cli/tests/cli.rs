@@ -397,6 +397,21 @@ both_backends! {
         assert!(status.success(), "graceful shutdown exits 0, got {status:?}");
     }
 
+    // The incidents bench loads into an empty database only, checks the figures it
+    // times, and records concurrent hostage changes each once.
+    async fn incidents_bench_runs(db) {
+        let args = ["bench", "incidents", "--db", &db.url, "--facilities", "3", "--staff", "90", "--changes", "40", "--clients", "4", "--samples", "5"];
+        let out = custodia(&args);
+        assert!(out.status.success(), "{}", text(&out.stderr));
+        let report = text(&out.stdout);
+        for wanted in ["loaded 3 facilities, 90 staff on duty", "situation", "accountability board, now", "40 hostage status changes by 4 concurrent clients", "board consistent"] {
+            assert!(report.contains(wanted), "{wanted}: {report}");
+        }
+        let again = custodia(&args);
+        assert!(!again.status.success());
+        assert!(text(&again.stderr).contains("empty database"), "{}", text(&again.stderr));
+    }
+
     // The population bench loads into an empty database only, and checks what it times:
     // the national roll counts everyone placed, the bulk operation dispatches everyone.
     async fn population_bench_runs(db) {

@@ -83,6 +83,31 @@ pub enum BenchCommand {
         #[arg(long, default_value_t = 300)]
         samples: u64,
     },
+    /// Crisis command: the national situation and a crisis's accountability board with
+    /// thousands of staff on duty, and hostage status changes by concurrent clients.
+    ///
+    /// Loads facilities, staff, shifts and a crisis into each --db given (each must be
+    /// empty), or into a temporary SQLite file when none is given.
+    Incidents {
+        /// Database URLs to measure (repeatable).
+        #[arg(long = "db")]
+        dbs: Vec<String>,
+        /// Facilities in the crisis.
+        #[arg(long, default_value_t = 36)]
+        facilities: u64,
+        /// Staff on duty over all of them.
+        #[arg(long, default_value_t = 3_000)]
+        staff: u64,
+        /// Hostage status changes recorded concurrently.
+        #[arg(long, default_value_t = 500)]
+        changes: u64,
+        /// Concurrent clients.
+        #[arg(long, default_value_t = 20)]
+        clients: u64,
+        /// Repetitions of each timed read.
+        #[arg(long, default_value_t = 200)]
+        samples: u64,
+    },
 }
 
 fn event(n: u64) -> NewEvent {
@@ -154,6 +179,23 @@ pub async fn run(command: BenchCommand) -> anyhow::Result<ExitCode> {
             };
             search(dbs, &options).await
         }
+        BenchCommand::Incidents {
+            dbs,
+            facilities,
+            staff,
+            changes,
+            clients,
+            samples,
+        } => {
+            let options = super::bench_incidents::Options {
+                facilities: facilities.max(1),
+                staff: staff.max(facilities.max(1)),
+                changes,
+                clients: clients.max(1),
+                samples: samples.max(1),
+            };
+            incidents(dbs, &options).await
+        }
         BenchCommand::Population {
             dbs,
             persons,
@@ -174,6 +216,31 @@ pub async fn run(command: BenchCommand) -> anyhow::Result<ExitCode> {
             population(dbs, &options).await
         }
     }
+}
+
+async fn incidents(
+    mut dbs: Vec<String>,
+    options: &super::bench_incidents::Options,
+) -> anyhow::Result<ExitCode> {
+    let temp = std::env::temp_dir().join(format!("custodia-bench-{}", std::process::id()));
+    if dbs.is_empty() {
+        dbs.push(format!("sqlite://{}/incidents.db", temp.display()));
+    }
+    for url in &dbs {
+        let store = Store::connect(url).await?;
+        store.migrate().await?;
+        println!(
+            "incidents bench on {} ({}), {} staff on duty at {} facilities",
+            store.backend().name(),
+            super::redact(url),
+            options.staff,
+            options.facilities
+        );
+        super::bench_incidents::run(&store, options).await?;
+        store.close().await;
+    }
+    let _ = std::fs::remove_dir_all(&temp);
+    Ok(ExitCode::SUCCESS)
 }
 
 async fn population(

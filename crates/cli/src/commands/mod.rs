@@ -2,6 +2,7 @@
 
 pub mod audit;
 pub mod bench;
+pub mod bench_incidents;
 pub mod bench_population;
 pub mod bench_search;
 pub mod facilities;
