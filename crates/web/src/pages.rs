@@ -178,7 +178,11 @@ pub async fn home(State(s): State<AppState>, headers: HeaderMap) -> Response {
     let Some(live) = live else {
         return Redirect::to("/login").into_response();
     };
-    let alerts = overdue_alerts(&s, &live.principal).await;
+    let alerts = format!(
+        "{}{}",
+        overdue_alerts(&s, &live.principal).await,
+        overdue_notifications(&s, &live.principal).await
+    );
     Html(page(
         "Inicio",
         &format!(
@@ -233,6 +237,44 @@ async fn overdue_alerts(s: &AppState, who: &custodia_app::Principal) -> String {
     }
     format!(
         "<section role=\"alert\" class=\"overdue\"><h2>Personas retenidas más allá del límite legal / Held past a legal limit: {}</h2><ul>{}</ul></section>",
+        rows.len(),
+        rows.join("")
+    )
+}
+
+/// Notifications the law requires that are past due and not made, in the principal's
+/// reach (empty when none, or when they may not read notifications).
+async fn overdue_notifications(s: &AppState, who: &custodia_app::Principal) -> String {
+    let query = custodia_app::incidents::NotificationQuery {
+        status: Some(custodia_domain::notification::NotificationStatus::Pending),
+        due_before: Some("now".into()),
+        facility: None,
+        limit: Some(50),
+    };
+    let found = match custodia_app::incidents::notifications(&s.store, who, query).await {
+        Ok(found) => found,
+        Err(custodia_app::AppError::Forbidden { .. }) => return String::new(),
+        Err(e) => {
+            tracing::error!(error = %e, "notifications unavailable for the dashboard");
+            return "<section role=\"alert\" class=\"overdue\"><h2>No se pudieron comprobar las notificaciones / Notifications could not be checked</h2></section>".to_owned();
+        }
+    };
+    if found.is_empty() {
+        return String::new();
+    }
+    let rows: Vec<String> = found
+        .iter()
+        .map(|n| {
+            format!(
+                "<li><strong>{recipient}</strong>: {summary} (vence / due {due})</li>",
+                recipient = escape(&n.recipient),
+                summary = escape(&n.summary),
+                due = escape(&n.due_at),
+            )
+        })
+        .collect();
+    format!(
+        "<section role=\"alert\" class=\"overdue\"><h2>Notificaciones obligatorias vencidas / Overdue notifications: {}</h2><ul>{}</ul></section>",
         rows.len(),
         rows.join("")
     )

@@ -61,6 +61,39 @@ async fn shift(api: &Api, facility: &str, staff_ids: &[i64]) {
     assert_status(&r, 201, "shift");
 }
 
+/// The signed-in home page of `username`.
+async fn home_page(base: &str, username: &str) -> String {
+    let browser = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client");
+    let login = browser
+        .post(format!("{base}/login"))
+        .form(&[
+            ("username", username),
+            ("password", "cuatro caballos azules"),
+        ])
+        .send()
+        .await
+        .expect("login");
+    let cookie = login
+        .headers()
+        .get(reqwest::header::SET_COOKIE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .expect("session cookie")
+        .to_owned();
+    browser
+        .get(format!("{base}/"))
+        .header(reqwest::header::COOKIE, cookie)
+        .send()
+        .await
+        .expect("home")
+        .text()
+        .await
+        .expect("page")
+}
+
 async fn report(api: &Api, body: Value) -> Reply {
     api.post("/api/v1/incidents", &body).await
 }
@@ -309,6 +342,9 @@ both_backends! {
         assert_eq!(national.body[0]["incident_id"], a);
         let overdue = ops.get("/api/v1/notifications?due_before=now").await;
         assert_eq!(overdue.body[0]["overdue"], true, "15 minutes have passed: {}", overdue.body);
+        let home = home_page(&ops.base, "ops").await;
+        let alert = home.split("Overdue notifications").nth(1).expect("an alert on the dashboard");
+        assert!(alert.contains("national_operations") && alert.contains("Toma de rehenes"), "{home}");
         assert_problem(&s.officer.get("/api/v1/notifications").await, 403, "forbidden", "officers do not make notifications");
         assert_eq!(s.director.get("/api/v1/notifications").await.body.as_array().map(Vec::len), Some(0), "national ones are not Turi's");
         let id = national.body[0]["id"].as_i64().expect("id");
