@@ -16,6 +16,7 @@ pub mod persons;
 pub mod population;
 pub mod principal;
 pub mod secrets;
+pub mod seizures;
 pub mod sessions;
 pub mod sign_in;
 pub mod staff;

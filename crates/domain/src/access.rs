@@ -196,6 +196,7 @@ impl Action {
                 | Action::HealthRead
                 | Action::IntelligenceRead
                 | Action::StaffRead
+                | Action::SearchRead
         )
     }
 

@@ -30,6 +30,7 @@ pub mod patch;
 pub mod person;
 pub mod placement;
 pub mod search;
+pub mod seizure;
 pub mod staff;
 pub mod text;
 pub mod time;

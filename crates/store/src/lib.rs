@@ -31,6 +31,7 @@ pub mod roll;
 mod postgres;
 mod row;
 pub mod search;
+pub mod seizures;
 pub mod sessions;
 pub mod staff;
 mod sqlite;

@@ -10,6 +10,7 @@ mod locations;
 mod movements;
 mod persons;
 mod population;
+mod seizures;
 mod staff;
 
 use axum::extract::ConnectInfo;
@@ -50,6 +51,7 @@ use crate::problem::{ApiError, Problem};
         (name = "notifications", description = "Notifications the law requires (deaths, disappearances, serious injuries, transfers, hostage-takings), tracked until made"),
         (name = "situation", description = "The national situation and each facility's control status"),
         (name = "staff", description = "The staff register and duty rosters: who works where, and who was on duty at any instant"),
+        (name = "searches", description = "Searches (requisas) of cells, areas and persons, the items they seized and each item's chain of custody, and seizure statistics"),
     )
 )]
 struct ApiDoc;
@@ -130,6 +132,12 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(staff::get, staff::update))
         .routes(routes!(staff::shifts, staff::record_shift))
         .routes(routes!(staff::on_duty))
+        .routes(routes!(seizures::list, seizures::record))
+        .routes(routes!(seizures::get))
+        .routes(routes!(seizures::seize))
+        .routes(routes!(seizures::item))
+        .routes(routes!(seizures::hand_over))
+        .routes(routes!(seizures::stats))
         .routes(routes!(health::openapi_json))
         .routes(routes!(auth::token))
         .routes(routes!(auth::session))
