@@ -37,15 +37,20 @@ const QUITO: &str = "CPL-PI-1";
 /// A transfer, bulk operation, absence or count id that does not exist.
 const NO_ID: i64 = 999_999;
 /// Lists that take an optional facility in their query (which the walks give them).
-const FACILITY_IN_QUERY: [&str; 3] = [DEADLINES, TRANSFERS, ABSENCES];
+const FACILITY_IN_QUERY: [&str; 5] = [DEADLINES, TRANSFERS, ABSENCES, SEARCHES, SEIZURE_STATS];
+/// Searches (requisas): recorded at the facility their body names, listed by facility;
+/// and the seizure statistics, by facility.
+const SEARCHES: &str = "/api/v1/searches";
+const SEIZURE_STATS: &str = "/api/v1/seizures/stats";
 /// Transfers, bulk operations and absences: where they are requested (and listed).
 const TRANSFERS: &str = "/api/v1/transfers";
 const OPERATIONS: &str = "/api/v1/transfer-operations";
 const ABSENCES: &str = "/api/v1/absences";
 /// The writes a facility officer may make in their facility: admissions, placements,
 /// absences, escapes and recaptures, deaths, counts, and the steps of transfers
-/// (single and bulk) that take a person out of it or into it.
-const OFFICER_WRITES: [&str; 13] = [
+/// (single and bulk) that take a person out of it or into it, and the items seized in
+/// its searches and their handovers.
+const OFFICER_WRITES: [&str; 15] = [
     ABSENCES,
     "/api/v1/absences/{id}/return",
     ADMISSIONS,
@@ -59,6 +64,8 @@ const OFFICER_WRITES: [&str; 13] = [
     "/api/v1/transfer-operations/{id}/receive",
     "/api/v1/transfers/{id}/dispatch",
     "/api/v1/transfers/{id}/receive",
+    "/api/v1/searches/{id}/items",
+    "/api/v1/items/{id}/handovers",
 ];
 /// The intelligence operations that name no person: whoever may not read intelligence is
 /// told they do not exist (404), whatever their other rights.
@@ -282,6 +289,9 @@ struct Staged {
     absence: i64,
     /// A count with an open discrepancy.
     count: i64,
+    /// A search of the facility's unit, and a radio it seized, held by the search team.
+    search: i64,
+    item: i64,
 }
 
 /// Transfers (or bulk operations of one move) at the stage each step needs: requested
@@ -332,6 +342,8 @@ const ABSENT: Target<'static> = Target {
         operations: NOTHING,
         absence: NO_ID,
         count: NO_ID,
+        search: NO_ID,
+        item: NO_ID,
     },
 };
 
@@ -349,6 +361,30 @@ fn id_of(body: &Value) -> i64 {
 /// The instant `hours` from now, as the API reads instants.
 fn hours_from_now(hours: i64) -> String {
     (jiff::Timestamp::now() + jiff::SignedDuration::from_hours(hours)).to_string()
+}
+
+/// A search of `location` at `facility`, ended an hour ago.
+fn new_search(facility: &str, location: i64) -> Value {
+    json!({
+        "facility": facility,
+        "kind": "area",
+        "location_ids": [location],
+        "team": [{"name": "Grupo de Intervención y Rescate", "role": "requisa"}],
+        "authorised_by": "Director del centro",
+        "started_at": hours_from_now(-3),
+        "ended_at": hours_from_now(-1),
+        "reason": "Control de armas",
+    })
+}
+
+/// Who holds what a search seized first: its team.
+fn search_team() -> Value {
+    json!({"name": "Tnte. Andrés Cedeño", "office": "Policía Nacional — GIR"})
+}
+
+/// A radio seized, held by the search team.
+fn seized_radio() -> Value {
+    json!({"category": "radio", "quantity": 1, "found_place": "Patio", "holder": search_team()})
 }
 
 /// Admits a new person to `facility`; their id.
@@ -434,6 +470,9 @@ async fn stage(s: &Server, admin: &str, code: &str, unit: i64) -> (Staged, Vec<i
     held.extend(moved);
     let (operations, moved, second) = stage_steps(s, admin, code, true).await;
     held.extend(moved);
+    let search = id_of(&posted(s, admin, SEARCHES, &new_search(code, unit)).await);
+    let items = format!("{SEARCHES}/{search}/items");
+    let item = id_of(&posted(s, admin, &items, &seized_radio()).await);
     let staged = Staged {
         transfer_person: held[0],
         operation_person: held[1],
@@ -445,6 +484,8 @@ async fn stage(s: &Server, admin: &str, code: &str, unit: i64) -> (Staged, Vec<i
         operations,
         absence,
         count: id_of(&count),
+        search,
+        item,
     };
     (staged, held, vec![first, second])
 }
@@ -604,6 +645,10 @@ impl World {
             ABSENCES.to_owned(),
             format!("/api/v1/counts?facility={CUENCA}"),
             format!("/api/v1/counts?facility={LATACUNGA}"),
+            SEARCHES.to_owned(),
+            SEIZURE_STATS.to_owned(),
+            format!("/api/v1/items/{}", self.cuenca_staged.item),
+            format!("/api/v1/items/{}", self.latacunga_staged.item),
         ];
         for path in paths.into_iter().chain(movements).chain(operations) {
             let mut r = s.get(&self.admin, &path).await;
@@ -789,7 +834,15 @@ impl Op {
 
     /// Whether it names a facility by code (in the path, the body or the query).
     fn names_facility(&self) -> bool {
-        self.template.contains("{code}") || self.is_admission() || self.names_facility_in_query()
+        self.template.contains("{code}")
+            || self.is_admission()
+            || self.records_search()
+            || self.names_facility_in_query()
+    }
+
+    /// Whether it records a search (at the facility its body names).
+    fn records_search(&self) -> bool {
+        self.method == "POST" && self.template == SEARCHES
     }
 
     /// Whether it names a facility, a location, a person or a movement.
@@ -829,6 +882,10 @@ impl Op {
             at.staged.absence
         } else if t == "/api/v1/counts/{id}/reconcile" {
             at.staged.count
+        } else if t.starts_with("/api/v1/searches/{id}") {
+            at.staged.search
+        } else if t.starts_with("/api/v1/items/{id}") {
+            at.staged.item
         } else {
             panic!("{}: which kind of id?", self.name())
         })
@@ -953,6 +1010,15 @@ impl Op {
             ("POST", "/api/v1/counts/{id}/reconcile") => {
                 json!({"explanation": "Dos internos en enfermería, no anotados"})
             }
+            ("POST", SEARCHES) => new_search(at.facility, at.location),
+            ("POST", "/api/v1/searches/{id}/items") => seized_radio(),
+            ("POST", "/api/v1/items/{id}/handovers") => json!({
+                "from": search_team(),
+                "to": {"name": "Ab. Jorge Alvarado", "office": "Fiscalía Provincial"},
+                "at": hours_from_now(0),
+                "purpose": "Entrega a Fiscalía",
+                "disposal": "handed_to_prosecutor",
+            }),
             _ => panic!("{self:?}: give this operation a plausible body"),
         })
     }
@@ -1049,6 +1115,18 @@ impl Op {
             "/api/v1/counts/{id}/reconcile" => vec![
                 ("/id".into(), json!(staged.count)),
                 ("/open".into(), json!(false)),
+            ],
+            SEARCHES => vec![
+                ("/facility".into(), json!(at.facility)),
+                ("/location_ids".into(), json!([at.location])),
+            ],
+            "/api/v1/searches/{id}/items" => vec![
+                ("/search_id".into(), json!(staged.search)),
+                ("/facility".into(), json!(at.facility)),
+            ],
+            "/api/v1/items/{id}/handovers" => vec![
+                ("/id".into(), json!(staged.item)),
+                ("/disposal".into(), json!("handed_to_prosecutor")),
             ],
             _ => Vec::new(),
         };

@@ -1324,6 +1324,28 @@ both_backends! {
         let situation = c.call(&s, Method::GET, "/api/v1/situation", &[], None).await;
         assert_eq!(situation.body["facilities_not_normal"][0]["facility"], TURI, "{}", situation.body);
 
+        // Searches and seizures: a search of a cell, drugs seized, handed to the
+        // prosecutor (after which the chain is closed), and the statistics.
+        let search = c.call(&s, Method::POST, "/api/v1/searches", &[], Some(json!({"facility": TURI, "kind": "cell", "location_ids": [pop_cell], "team": [{"name": "Grupo de Intervención y Rescate", "role": "requisa"}], "authorised_by": "Director", "started_at": ago(50), "ended_at": ago(40), "reason": "Control de armas y drogas"}))).await;
+        assert_eq!(search.status, StatusCode::CREATED, "{}", search.body);
+        let search = search.body["id"].to_string();
+        let seized = c.call(&s, Method::POST, "/api/v1/searches/{id}/items", &[&search], Some(json!({"category": "drugs", "quantity": 2, "drugs": {"kind": "cocaine", "grams": 12.5}, "location_id": pop_cell, "found_place": "Bajo la litera", "photo_reference": "FOTO-1", "holder": {"staff_id": guard}}))).await;
+        assert_eq!(seized.status, StatusCode::CREATED, "{}", seized.body);
+        let seized = seized.body["id"].to_string();
+        let fiscal = json!({"name": "Ab. Jorge Alvarado", "office": "Fiscalía Provincial del Azuay"});
+        let handed = c.call(&s, Method::POST, "/api/v1/items/{id}/handovers", &[&seized], Some(json!({"from": {"staff_id": guard}, "to": fiscal, "at": ago(30), "purpose": "Entrega a Fiscalía", "disposal": "handed_to_prosecutor"}))).await;
+        assert_eq!(handed.body["disposal"], "handed_to_prosecutor", "{}", handed.body);
+        let closed = c.call(&s, Method::POST, "/api/v1/items/{id}/handovers", &[&seized], Some(json!({"from": fiscal, "to": {"staff_id": guard}, "at": ago(20), "purpose": "Devolución"}))).await;
+        assert_problem(&closed, 409, "already_disposed");
+        let r = c.call(&s, Method::GET, "/api/v1/items/{id}", &[&seized], None).await;
+        assert_eq!(r.body["handovers"].as_array().map(Vec::len), Some(1), "{}", r.body);
+        let r = c.call(&s, Method::GET, "/api/v1/searches/{id}", &[&search], None).await;
+        assert_eq!(r.body["items"][0]["drugs"]["grams"], 12.5, "{}", r.body);
+        let r = c.call(&s, Method::GET, "/api/v1/searches?facility=CPL-AZ-1&from=2020-01-01T00:00:00Z&limit=10", &[], None).await;
+        assert_eq!(r.body.as_array().map(Vec::len), Some(1), "{}", r.body);
+        let r = c.call(&s, Method::GET, "/api/v1/seizures/stats?facility=CPL-AZ-1", &[], None).await;
+        assert_eq!(r.body["drug_totals"][0]["grams"], 12.5, "{}", r.body);
+
         // Problems: each against the Problem schema of its documented status.
         let missing = c.call(&s, Method::GET, one, &["NOPE-1"], None).await;
         assert_problem(&missing, 404, "not_found");
