@@ -197,7 +197,7 @@ both_backends! {
         let row = |m: &str, c: &str, i: i64, q: i64| (TURI.to_owned(), m.to_owned(), c.to_owned(), i, q);
         assert_eq!(rows, [
             row("2025-06", "bladed_weapon", 1, 4), row("2025-06", "drugs", 1, 2),
-            row("2025-07", "bladed_weapon", 1, 3), row("2025-07", "cash", 2, 2), row("2025-07", "drugs", 1, 1),
+            row("2025-07", "bladed_weapon", 1, 3), row("2025-07", "drugs", 1, 1), row("2025-07", "cash", 2, 2),
         ]);
         assert_eq!(r.body["by_category"], json!([
             {"category": "bladed_weapon", "items": 2, "quantity": 7},
@@ -256,6 +256,37 @@ both_backends! {
         assert_status(&s.analyst.get(&format!("/api/v1/items/{item}")).await, 200, "an analyst reads");
         assert_problem(&seize(&s.analyst, search, radio(s.wing.a1)).await, 403, "forbidden", "an analyst records no item");
         assert_eq!(store.journal_len().await.expect("journal"), before, "nothing changed");
+    }
+
+    // Ten clients hand the same item over at once, each to someone else: the chain takes
+    // exactly one, the others are told the sender no longer holds it.
+    async fn concurrent_handovers_take_one(db) {
+        let store = &db.store;
+        let s = setup(store).await;
+        let search = record(&s.director, cell_search(TURI, &[s.wing.a1], &ago(120), &ago(60))).await;
+        let item = seized(&s.officer, search, radio(s.wing.a1)).await;
+        let before = store.journal_len().await.expect("journal");
+        let calls = (0..10).map(|n| {
+            let api = s.officer.clone();
+            tokio::spawn(async move {
+                let to = json!({"name": format!("Receptor {n}"), "office": "Centro de Acopio"});
+                hand_over(&api, item, json!({"from": team_holder(), "to": to, "at": ago(30), "purpose": "Custodia"})).await
+            })
+        });
+        let mut taken = 0;
+        for call in calls.collect::<Vec<_>>() {
+            let r = call.await.expect("task");
+            if r.status.as_u16() == 201 {
+                taken += 1;
+            } else {
+                assert_problem(&r, 409, "not_current_holder", "a losing handover");
+            }
+        }
+        assert_eq!(taken, 1);
+        let got = s.officer.get(&format!("/api/v1/items/{item}")).await;
+        assert_eq!(got.body["handovers"].as_array().map(Vec::len), Some(1), "{}", got.body);
+        assert_eq!(got.body["holder"], got.body["handovers"][0]["to"]);
+        assert_eq!(event_types(store, before).await, ["item.handed_over"]);
     }
 
     // Bad input: each a specific problem, and nothing changed.

@@ -172,7 +172,7 @@ pub async fn stats(
         drugs.extend(store.drug_sums(&filter).await?);
         cash.extend(store.cash_sums(&filter).await?);
     }
-    let rows = categories
+    let mut rows = categories
         .into_iter()
         .map(|s| {
             Ok(CategoryRow {
@@ -185,7 +185,13 @@ pub async fn stats(
             })
         })
         .collect::<Result<Vec<_>, AppError>>()?;
-    let drug_rows = drugs
+    // One facility's query after another's: put them in one order, categories and kinds
+    // in the order of their vocabularies (as the totals are).
+    rows.sort_by(|a, b| {
+        (&a.facility, &a.month, a.category).cmp(&(&b.facility, &b.month, b.category))
+    });
+    cash.sort_by(|a, b| (&a.facility, &a.month, &a.key).cmp(&(&b.facility, &b.month, &b.key)));
+    let mut drug_rows = drugs
         .iter()
         .map(|s| {
             Ok((
@@ -194,6 +200,7 @@ pub async fn stats(
             ))
         })
         .collect::<Result<Vec<_>, AppError>>()?;
+    drug_rows.sort_by(|(k, a), (l, b)| (&a.facility, &a.month, k).cmp(&(&b.facility, &b.month, l)));
     Ok(SeizureStats {
         facility: q.facility,
         from,
