@@ -10,6 +10,7 @@ mod scenario;
 #[cfg_attr(not(test), allow(dead_code))]
 mod scenario_search;
 mod seed;
+mod staff_demo;
 
 use clap::{Args, Parser, Subcommand};
 

@@ -371,7 +371,11 @@ mod tests {
 
     fn codes(r: Result<Vec<Assignment>, Invalid>) -> Vec<String> {
         r.err()
-            .map(|e| e.0.into_iter().map(|e| format!("{}:{}", e.field, e.code)).collect())
+            .map(|e| {
+                e.0.into_iter()
+                    .map(|e| format!("{}:{}", e.field, e.code))
+                    .collect()
+            })
             .unwrap_or_default()
     }
 
@@ -399,19 +403,39 @@ mod tests {
     fn bad_shifts_name_the_field() {
         let cases = [
             (
-                shift("2023-08-30T12:00:00Z", "2023-08-30T12:00:00Z", vec![1], vec![]),
+                shift(
+                    "2023-08-30T12:00:00Z",
+                    "2023-08-30T12:00:00Z",
+                    vec![1],
+                    vec![],
+                ),
                 vec!["ends_at:not_after_start"],
             ),
             (
-                shift("2023-08-30T12:00:00Z", "2023-08-31T12:00:01Z", vec![1], vec![]),
+                shift(
+                    "2023-08-30T12:00:00Z",
+                    "2023-08-31T12:00:01Z",
+                    vec![1],
+                    vec![],
+                ),
                 vec!["ends_at:too_long"],
             ),
             (
-                shift("2023-08-30T12:00:00Z", "2023-08-30T20:00:00Z", vec![], vec![]),
+                shift(
+                    "2023-08-30T12:00:00Z",
+                    "2023-08-30T20:00:00Z",
+                    vec![],
+                    vec![],
+                ),
                 vec!["staff_ids:empty"],
             ),
             (
-                shift("2023-08-30T12:00:00Z", "2023-08-30T20:00:00Z", vec![1, 1], vec![]),
+                shift(
+                    "2023-08-30T12:00:00Z",
+                    "2023-08-30T20:00:00Z",
+                    vec![1, 1],
+                    vec![],
+                ),
                 vec!["staff_ids[1]:duplicate"],
             ),
             (
@@ -437,7 +461,12 @@ mod tests {
                 ],
             ),
             (
-                shift("1800-08-30T12:00:00Z", "1800-08-30T20:00:00Z", vec![1], vec![]),
+                shift(
+                    "1800-08-30T12:00:00Z",
+                    "1800-08-30T20:00:00Z",
+                    vec![1],
+                    vec![],
+                ),
                 vec!["starts_at:implausible_date", "ends_at:implausible_date"],
             ),
         ];
@@ -457,7 +486,11 @@ mod tests {
     #[test]
     fn who_may_serve_where() {
         assert!(may_serve_at(StaffKind::PrisonGuard, "CPL-AZ-1", "CPL-AZ-1"));
-        assert!(!may_serve_at(StaffKind::PrisonGuard, "CPL-GY-1", "CPL-AZ-1"));
+        assert!(!may_serve_at(
+            StaffKind::PrisonGuard,
+            "CPL-GY-1",
+            "CPL-AZ-1"
+        ));
         assert!(may_serve_at(StaffKind::Police, "CPL-GY-1", "CPL-AZ-1"));
         assert!(!may_serve_at(StaffKind::Health, "CPL-GY-1", "CPL-AZ-1"));
     }

@@ -34,6 +34,7 @@ pub mod search;
 pub mod seizures;
 pub mod sessions;
 pub mod staff;
+pub mod staff_fixture;
 mod sqlite;
 pub mod transfers;
 pub mod users;

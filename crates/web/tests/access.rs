@@ -37,11 +37,20 @@ const QUITO: &str = "CPL-PI-1";
 /// A transfer, bulk operation, absence or count id that does not exist.
 const NO_ID: i64 = 999_999;
 /// Lists that take an optional facility in their query (which the walks give them).
-const FACILITY_IN_QUERY: [&str; 5] = [DEADLINES, TRANSFERS, ABSENCES, SEARCHES, SEIZURE_STATS];
+const FACILITY_IN_QUERY: [&str; 6] = [
+    DEADLINES,
+    TRANSFERS,
+    ABSENCES,
+    STAFF,
+    SEARCHES,
+    SEIZURE_STATS,
+];
 /// Searches (requisas): recorded at the facility their body names, listed by facility;
 /// and the seizure statistics, by facility.
 const SEARCHES: &str = "/api/v1/searches";
 const SEIZURE_STATS: &str = "/api/v1/seizures/stats";
+/// The staff register: staff are registered at the home facility their body names.
+const STAFF: &str = "/api/v1/staff";
 /// Transfers, bulk operations and absences: where they are requested (and listed).
 const TRANSFERS: &str = "/api/v1/transfers";
 const OPERATIONS: &str = "/api/v1/transfer-operations";
@@ -245,6 +254,21 @@ fn cell(code: &str, parent: i64) -> Value {
 /// Numbers the persons the tests admit, so that each is a different man with his own cédula.
 static NEXT_PERSON: AtomicU32 = AtomicU32::new(1);
 
+/// Numbers the staff members the tests register, each with their own service number.
+static NEXT_STAFF: AtomicU32 = AtomicU32::new(1);
+
+/// A new prison guard of `facility` (a different service number every call).
+fn new_staff(facility: &str) -> Value {
+    let n = NEXT_STAFF.fetch_add(1, Ordering::Relaxed);
+    json!({
+        "service_number": format!("ASP-T-{n}"),
+        "given_names": "Carlos",
+        "surnames": "Vera Loor",
+        "kind": "prison_guard",
+        "home_facility": facility,
+    })
+}
+
 /// The admission of a new person to `facility`: a different man (and cédula) every call,
 /// admitted as new even if his name and date of birth match someone's.
 fn new_admission(facility: &str) -> Value {
@@ -289,6 +313,8 @@ struct Staged {
     absence: i64,
     /// A count with an open discrepancy.
     count: i64,
+    /// A guard of the facility, on no shift: to read, change and put on a shift.
+    staff: i64,
     /// A search of the facility's unit, and a radio it seized, held by the search team.
     search: i64,
     item: i64,
@@ -342,6 +368,7 @@ const ABSENT: Target<'static> = Target {
         operations: NOTHING,
         absence: NO_ID,
         count: NO_ID,
+        staff: NO_ID,
         search: NO_ID,
         item: NO_ID,
     },
@@ -484,6 +511,7 @@ async fn stage(s: &Server, admin: &str, code: &str, unit: i64) -> (Staged, Vec<i
         operations,
         absence,
         count: id_of(&count),
+        staff: id_of(&posted(s, admin, STAFF, &new_staff(code)).await),
         search,
         item,
     };
@@ -645,6 +673,9 @@ impl World {
             ABSENCES.to_owned(),
             format!("/api/v1/counts?facility={CUENCA}"),
             format!("/api/v1/counts?facility={LATACUNGA}"),
+            format!("{STAFF}?limit=200"),
+            format!("/api/v1/facilities/{CUENCA}/shifts"),
+            format!("/api/v1/facilities/{LATACUNGA}/shifts"),
             SEARCHES.to_owned(),
             SEIZURE_STATS.to_owned(),
             format!("/api/v1/items/{}", self.cuenca_staged.item),
@@ -836,6 +867,7 @@ impl Op {
     fn names_facility(&self) -> bool {
         self.template.contains("{code}")
             || self.is_admission()
+            || self.registers_staff()
             || self.records_search()
             || self.names_facility_in_query()
     }
@@ -843,6 +875,11 @@ impl Op {
     /// Whether it records a search (at the facility its body names).
     fn records_search(&self) -> bool {
         self.method == "POST" && self.template == SEARCHES
+    }
+
+    /// Whether it registers a staff member (at the home facility its body names).
+    fn registers_staff(&self) -> bool {
+        self.method == "POST" && self.template == STAFF
     }
 
     /// Whether it names a facility, a location, a person or a movement.
@@ -882,6 +919,8 @@ impl Op {
             at.staged.absence
         } else if t == "/api/v1/counts/{id}/reconcile" {
             at.staged.count
+        } else if t == "/api/v1/staff/{id}" {
+            at.staged.staff
         } else if t.starts_with("/api/v1/searches/{id}") {
             at.staged.search
         } else if t.starts_with("/api/v1/items/{id}") {
@@ -1007,6 +1046,13 @@ impl Op {
                 "circumstances": "Hallado sin signos vitales en el recuento",
             }),
             ("POST", "/api/v1/counts") => json!({"location_id": at.location, "counted": 3}),
+            ("POST", STAFF) => new_staff(at.facility),
+            ("PATCH", "/api/v1/staff/{id}") => json!({"rank": "Agente de primera"}),
+            ("POST", "/api/v1/facilities/{code}/shifts") => json!({
+                "starts_at": hours_from_now(1),
+                "ends_at": hours_from_now(9),
+                "posts": [{"post": "Garita 1", "staff_ids": [staged.staff]}],
+            }),
             ("POST", "/api/v1/counts/{id}/reconcile") => {
                 json!({"explanation": "Dos internos en enfermería, no anotados"})
             }
@@ -1115,6 +1161,14 @@ impl Op {
             "/api/v1/counts/{id}/reconcile" => vec![
                 ("/id".into(), json!(staged.count)),
                 ("/open".into(), json!(false)),
+            ],
+            STAFF => vec![
+                ("/home_facility".into(), json!(at.facility)),
+                ("/active".into(), json!(true)),
+            ],
+            "/api/v1/facilities/{code}/shifts" => vec![
+                ("/facility".into(), json!(at.facility)),
+                ("/staff_ids".into(), json!([staged.staff])),
             ],
             SEARCHES => vec![
                 ("/facility".into(), json!(at.facility)),

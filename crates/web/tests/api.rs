@@ -1256,12 +1256,29 @@ both_backends! {
         // attack outside the walls, a hostage taken and released, notifications, control
         // status and the situation.
         let ago = |mins: i64| (jiff::Timestamp::now() - jiff::SignedDuration::from_mins(mins)).to_string();
-        let guard = s.post("/api/v1/staff", &json!({"service_number": "API-H-1", "given_names": "Rosa", "surnames": "Paz", "kind": "prison_guard", "home_facility": TURI})).await;
+        let guard = c.call(&s, Method::POST, "/api/v1/staff", &[], Some(json!({"service_number": "API-H-1", "given_names": "Rosa", "surnames": "Paz", "kind": "prison_guard", "home_facility": TURI}))).await;
         assert_eq!(guard.status, StatusCode::CREATED, "{}", guard.body);
         let guard = guard.body["id"].as_i64().expect("id");
         let shift = json!({"starts_at": ago(60), "ends_at": (jiff::Timestamp::now() + jiff::SignedDuration::from_hours(7)).to_string(), "posts": [{"post": "Garita 1", "staff_ids": [guard]}]});
-        let shift = s.post(&format!("/api/v1/facilities/{TURI}/shifts"), &shift).await;
+        let shift = c.call(&s, Method::POST, "/api/v1/facilities/{code}/shifts", &[TURI], Some(shift)).await;
         assert_eq!(shift.status, StatusCode::CREATED, "{}", shift.body);
+        // The staff register and the roster, read back and changed.
+        let guard_id = guard.to_string();
+        let police = json!({"service_number": "API-P-1", "given_names": "Jorge", "surnames": "Ortiz", "kind": "police", "rank": "Cabo", "home_facility": "CPL-AZ-7", "emergency_contact": {"name": "Ana Ortiz", "relationship": "esposa", "phone": "0991234567"}, "active": true});
+        let r = c.call(&s, Method::POST, "/api/v1/staff", &[], Some(police)).await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+        let taken = c.call(&s, Method::POST, "/api/v1/staff", &[], Some(json!({"service_number": "API-P-1", "given_names": "Otro", "surnames": "Más", "kind": "other", "home_facility": TURI}))).await;
+        assert_problem(&taken, 409, "duplicate_service_number");
+        let r = c.call(&s, Method::GET, "/api/v1/staff?facility=CPL-AZ-1&kind=prison_guard&active=true&q=paz&limit=10", &[], None).await;
+        assert_eq!(r.body["total"], 1, "{}", r.body);
+        let r = c.call(&s, Method::GET, "/api/v1/staff/{id}", &[&guard_id], None).await;
+        assert_eq!(r.body["service_number"], "API-H-1", "{}", r.body);
+        let r = c.call(&s, Method::PATCH, "/api/v1/staff/{id}", &[&guard_id], Some(json!({"rank": "Agente de primera", "emergency_contact": {"name": "Luis Paz", "relationship": "padre", "phone": "0997654321"}, "user": null}))).await;
+        assert_eq!(r.body["rank"], "Agente de primera", "{}", r.body);
+        let r = c.call(&s, Method::GET, "/api/v1/facilities/{code}/shifts", &[TURI], None).await;
+        assert_eq!(r.body.as_array().map(Vec::len), Some(1), "{}", r.body);
+        let r = c.call(&s, Method::GET, "/api/v1/facilities/{code}/on-duty", &[TURI], None).await;
+        assert_eq!(r.body["staff"][0]["post"], "Garita 1", "{}", r.body);
         let incidents = "/api/v1/incidents";
         let taking = json!({"type": "hostage_taking", "site": {"facility": TURI}, "occurred_at": ago(30), "summary": "Toma de rehenes en el pabellón A"});
         let reported = c.call(&s, Method::POST, incidents, &[], Some(taking)).await;

@@ -57,7 +57,11 @@ async fn setup(store: &Store) -> Setup {
         admin.as_user(&token("officer", Grant::facility(Role::FacilityOfficer, TURI)).await);
     let inspector = admin.as_user(&token("inspector", Grant::national(Role::Inspector)).await);
     let other_director = admin.as_user(
-        &token("gye.director", Grant::facility(Role::FacilityDirector, GUAYAQUIL)).await,
+        &token(
+            "gye.director",
+            Grant::facility(Role::FacilityDirector, GUAYAQUIL),
+        )
+        .await,
     );
     Setup {
         _running: running,

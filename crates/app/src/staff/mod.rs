@@ -120,11 +120,7 @@ async fn writable_facility(tx: &mut WriteTx, who: &Principal, code: &str) -> Res
 }
 
 /// Checks that `username` names a user not linked to another staff member than `own`.
-async fn linkable(
-    tx: &mut WriteTx,
-    username: &str,
-    own: Option<i64>,
-) -> Result<(), AppError> {
+async fn linkable(tx: &mut WriteTx, username: &str, own: Option<i64>) -> Result<(), AppError> {
     if !tx.user_exists(username).await? {
         return Err(invalid_field(
             "user",
