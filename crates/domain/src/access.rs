@@ -197,6 +197,8 @@ impl Action {
                 | Action::IntelligenceRead
                 | Action::StaffRead
                 | Action::SearchRead
+                | Action::IncidentRead
+                | Action::NotificationRead
         )
     }
 
