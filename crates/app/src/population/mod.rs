@@ -235,12 +235,11 @@ pub(crate) async fn snapshot(
         };
         let groups = groups.remove(&m.person_id).unwrap_or_default();
         // The person's rules, then each group's, as each would be read alone.
-        let rows = person_rules.get(&m.person_id).into_iter().flatten().chain(
-            groups
-                .iter()
-                .filter_map(|g| group_rules.get(g))
-                .flatten(),
-        );
+        let rows = person_rules
+            .get(&m.person_id)
+            .into_iter()
+            .flatten()
+            .chain(groups.iter().filter_map(|g| group_rules.get(g)).flatten());
         for r in rows {
             if rule_ids.insert(r.id) {
                 s.rules.push(rule(r)?);
@@ -399,10 +398,7 @@ impl<'a> NewMovement<'a> {
 }
 
 /// The episode's stays, from its person's movements history.
-async fn history_of(
-    tx: &mut WriteTx,
-    episode: &OpenEpisode,
-) -> Result<Vec<MovementRow>, AppError> {
+async fn history_of(tx: &mut WriteTx, episode: &OpenEpisode) -> Result<Vec<MovementRow>, AppError> {
     Ok(tx
         .movements_of(episode.person_id)
         .await?

@@ -20,8 +20,8 @@ use custodia_store::transfers::TransferRow;
 use custodia_store::{Store, WriteTx};
 
 use super::{
-    Movements, NewMovement, allowed, corrupt, latest_slot, open_episode_or_refuse,
-    record_latest, refused, sees_intelligence,
+    Movements, NewMovement, allowed, corrupt, latest_slot, open_episode_or_refuse, record_latest,
+    refused, sees_intelligence,
 };
 use crate::error::AppError;
 use crate::persons::json;
@@ -158,10 +158,7 @@ fn is_present(episode: &OpenEpisode) -> bool {
 }
 
 /// [`ready_to_leave`] with the person's open transfer, if any, already read.
-pub(crate) fn may_leave(
-    episode: &OpenEpisode,
-    open: Option<&TransferRow>,
-) -> Result<(), AppError> {
+pub(crate) fn may_leave(episode: &OpenEpisode, open: Option<&TransferRow>) -> Result<(), AppError> {
     if !is_present(episode) {
         return Err(AppError::Conflict {
             code: "not_present",
@@ -570,7 +567,8 @@ pub(crate) async fn take_steps(
     let mut taken = Vec::new();
     let mut events = Vec::new();
     for mut t in all {
-        let status = TransferStatus::parse(&t.status).map_err(|e| corrupt("transfers.status", e))?;
+        let status =
+            TransferStatus::parse(&t.status).map_err(|e| corrupt("transfers.status", e))?;
         if status.after(step).is_err() {
             continue;
         }
