@@ -37,14 +37,22 @@ const QUITO: &str = "CPL-PI-1";
 /// A transfer, bulk operation, absence or count id that does not exist.
 const NO_ID: i64 = 999_999;
 /// Lists that take an optional facility in their query (which the walks give them).
-const FACILITY_IN_QUERY: [&str; 6] = [
+const FACILITY_IN_QUERY: [&str; 8] = [
     DEADLINES,
     TRANSFERS,
     ABSENCES,
     STAFF,
     SEARCHES,
     SEIZURE_STATS,
+    INCIDENTS,
+    NOTIFICATIONS,
 ];
+/// Incidents: reported at the facility their body's site names (or outside any: a
+/// national matter), listed by facility; the mandatory notifications, listed by
+/// facility; and crises, commanded nationally.
+const INCIDENTS: &str = "/api/v1/incidents";
+const NOTIFICATIONS: &str = "/api/v1/notifications";
+const CRISES: &str = "/api/v1/crises";
 /// Searches (requisas): recorded at the facility their body names, listed by facility;
 /// and the seizure statistics, by facility.
 const SEARCHES: &str = "/api/v1/searches";
@@ -57,9 +65,10 @@ const OPERATIONS: &str = "/api/v1/transfer-operations";
 const ABSENCES: &str = "/api/v1/absences";
 /// The writes a facility officer may make in their facility: admissions, placements,
 /// absences, escapes and recaptures, deaths, counts, and the steps of transfers
-/// (single and bulk) that take a person out of it or into it, and the items seized in
-/// its searches and their handovers.
-const OFFICER_WRITES: [&str; 15] = [
+/// (single and bulk) that take a person out of it or into it, the items seized in its
+/// searches and their handovers, and its incidents: reported, with entries added to
+/// their timelines and attachments referenced.
+const OFFICER_WRITES: [&str; 18] = [
     ABSENCES,
     "/api/v1/absences/{id}/return",
     ADMISSIONS,
@@ -75,6 +84,9 @@ const OFFICER_WRITES: [&str; 15] = [
     "/api/v1/transfers/{id}/receive",
     "/api/v1/searches/{id}/items",
     "/api/v1/items/{id}/handovers",
+    INCIDENTS,
+    "/api/v1/incidents/{id}/timeline",
+    "/api/v1/incidents/{id}/attachments",
 ];
 /// The intelligence operations that name no person: whoever may not read intelligence is
 /// told they do not exist (404), whatever their other rights.
@@ -318,6 +330,28 @@ struct Staged {
     /// A search of the facility's unit, and a radio it seized, held by the search team.
     search: i64,
     item: i64,
+    /// Its incidents and crises (see [`Incidents`]).
+    incidents: Incidents,
+    /// A notification of its escape, to the judicial authority: pending.
+    notification: i64,
+}
+
+/// Incidents of one facility, the crises they are under and the guards on duty there.
+#[derive(Debug, Clone, Copy)]
+struct Incidents {
+    /// A hostage-taking in the facility's unit, reported (to read, write to and move on),
+    /// under a crisis (to read and command).
+    reported: i64,
+    crisis: i64,
+    /// On duty there: a guard to take hostage, one to record as injured, and one held
+    /// there, to release.
+    free_guard: i64,
+    hurt_guard: i64,
+    hostage: i64,
+    /// A crisis over a riot there, where nobody is held or missing: to close.
+    closable: i64,
+    /// An incident there under no crisis: to add to one.
+    loose: i64,
 }
 
 /// Transfers (or bulk operations of one move) at the stage each step needs: requested
@@ -371,6 +405,16 @@ const ABSENT: Target<'static> = Target {
         staff: NO_ID,
         search: NO_ID,
         item: NO_ID,
+        incidents: Incidents {
+            reported: NO_ID,
+            crisis: NO_ID,
+            free_guard: NO_ID,
+            hurt_guard: NO_ID,
+            hostage: NO_ID,
+            closable: NO_ID,
+            loose: NO_ID,
+        },
+        notification: NO_ID,
     },
 };
 
@@ -412,6 +456,92 @@ fn search_team() -> Value {
 /// A radio seized, held by the search team.
 fn seized_radio() -> Value {
     json!({"category": "radio", "quantity": 1, "found_place": "Patio", "holder": search_team()})
+}
+
+/// An incident of `kind` two hours ago in `location` of `facility`.
+fn new_incident(facility: &str, location: i64, kind: &str) -> Value {
+    json!({
+        "type": kind,
+        "site": {"facility": facility, "location_id": location},
+        "occurred_at": hours_from_now(-2),
+        "summary": "Internos armados en el pabellón A",
+    })
+}
+
+/// A crisis begun two hours ago over `incidents`.
+fn new_crisis(incidents: &[i64]) -> Value {
+    json!({
+        "name": "Tomas de rehenes simultáneas",
+        "started_at": hours_from_now(-2),
+        "summary": "Comité de crisis nacional",
+        "incident_ids": incidents,
+    })
+}
+
+/// The status of `staff` on an accountability board, if they are on it.
+fn board_status(board: &Value, staff: i64) -> Option<&Value> {
+    board["staff"]
+        .as_array()?
+        .iter()
+        .find(|line| line["staff_id"] == staff)
+        .map(|line| &line["status"])
+}
+
+/// Stages the incidents and crises of `code` (see [`Incidents`]), as the administrator.
+async fn stage_incidents(s: &Server, admin: &str, code: &str, unit: i64) -> Incidents {
+    let mut guards = Vec::new();
+    for _ in 0..3 {
+        guards.push(id_of(&posted(s, admin, STAFF, &new_staff(code)).await));
+    }
+    let shift = json!({
+        "starts_at": hours_from_now(-3),
+        "ends_at": hours_from_now(5),
+        "posts": [{"post": "Pabellón A", "staff_ids": guards}],
+    });
+    let shifts = format!("/api/v1/facilities/{code}/shifts");
+    posted(s, admin, &shifts, &shift).await;
+    let mut incidents = Vec::new();
+    for kind in ["hostage_taking", "riot", "fire"] {
+        let body = new_incident(code, unit, kind);
+        incidents.push(id_of(&posted(s, admin, INCIDENTS, &body).await));
+    }
+    let crisis = id_of(&posted(s, admin, CRISES, &new_crisis(&incidents[..1])).await);
+    let closable = id_of(&posted(s, admin, CRISES, &new_crisis(&incidents[1..2])).await);
+    let hold = json!({
+        "incident_id": incidents[0],
+        "staff_ids": [guards[2]],
+        "at": hours_from_now(-1),
+        "circumstances": "Reducido en la garita",
+    });
+    let board = posted(s, admin, &format!("{CRISES}/{crisis}/hostages"), &hold).await;
+    assert_eq!(
+        board_status(&board, guards[2]),
+        Some(&json!("held")),
+        "{board}"
+    );
+    Incidents {
+        reported: incidents[0],
+        crisis,
+        free_guard: guards[0],
+        hurt_guard: guards[1],
+        hostage: guards[2],
+        closable,
+        loose: incidents[2],
+    }
+}
+
+/// The pending notification to the judicial authority of `person`'s escape from `code`.
+async fn escape_notification(s: &Server, admin: &str, code: &str, person: i64) -> i64 {
+    let path = format!("{NOTIFICATIONS}?facility={code}&status=pending&limit=1000");
+    let r = s.get(admin, &path).await;
+    assert_eq!(r.status, StatusCode::OK, "{path}: {}", r.body);
+    r.body
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|n| n["person_id"] == person && n["recipient"] == "judicial_authority")
+        .map(id_of)
+        .unwrap_or_else(|| panic!("no notification of {person}'s escape: {}", r.body))
 }
 
 /// Admits a new person to `facility`; their id.
@@ -514,13 +644,16 @@ async fn stage(s: &Server, admin: &str, code: &str, unit: i64) -> (Staged, Vec<i
         staff: id_of(&posted(s, admin, STAFF, &new_staff(code)).await),
         search,
         item,
+        incidents: stage_incidents(s, admin, code, unit).await,
+        notification: escape_notification(s, admin, code, held[5]).await,
     };
     (staged, held, vec![first, second])
 }
 
 /// Two facilities, each with one location (a unit with one cell), one person in custody
 /// and what the movements need (see [`Staged`]), a third facility (Quito) their
-/// transfers go to and come from, and two rival groups, made by a national administrator.
+/// transfers go to and come from, two rival groups, and an attack outside any facility,
+/// made by a national administrator.
 struct World {
     admin: String,
     cuenca_location: i64,
@@ -536,6 +669,8 @@ struct World {
     cuenca_held: Vec<i64>,
     /// Everyone staged, wherever they are held.
     staged_persons: Vec<i64>,
+    /// An incident at a site outside any facility (a national matter).
+    outside_incident: i64,
 }
 
 impl World {
@@ -596,6 +731,13 @@ impl World {
         let (latacunga_staged, in_latacunga, to_latacunga) =
             stage(s, &admin, LATACUNGA, ids[1]).await;
         let cuenca_held = [&[persons[0]][..], &in_cuenca].concat();
+        let attack = json!({
+            "type": "explosion_or_attack",
+            "site": {"address": "Av. Don Bosco y Av. Loja", "province": "Azuay"},
+            "occurred_at": hours_from_now(-2),
+            "summary": "Ataque armado a un vehículo del SNAI",
+        });
+        let outside_incident = id_of(&posted(s, &admin, INCIDENTS, &attack).await);
         World {
             admin,
             cuenca_location: ids[0],
@@ -609,6 +751,7 @@ impl World {
             latacunga_staged,
             cuenca_held,
             staged_persons: [in_cuenca, to_cuenca, in_latacunga, to_latacunga].concat(),
+            outside_incident,
         }
     }
 
@@ -636,7 +779,9 @@ impl World {
 
     /// What the administrator sees of a facility (details, locations, both histories),
     /// the persons found and their deadlines, where everyone is, the transfers, bulk
-    /// operations, absences and counts, the persons' files as stored (read from the store:
+    /// operations, absences and counts, the staff and their shifts, the searches and
+    /// seizures, the incidents, crises (with their boards), notifications, control
+    /// statuses and the situation, the persons' files as stored (read from the store:
     /// reading them over HTTP would journal the read) and the journal's length, to prove
     /// that nothing changed.
     async fn snapshot(&self, s: &Server, store: &Store) -> (Vec<Value>, i64) {
@@ -653,6 +798,18 @@ impl World {
             .into_iter()
             .flat_map(|staged| staged.operations.all())
             .map(|id| format!("{OPERATIONS}/{id}"));
+        let incidents = [self.cuenca_staged, self.latacunga_staged]
+            .into_iter()
+            .flat_map(|staged| {
+                let i = staged.incidents;
+                [
+                    format!("{INCIDENTS}/{}", i.reported),
+                    format!("{INCIDENTS}/{}", i.loose),
+                    format!("{CRISES}/{}", i.crisis),
+                    format!("{CRISES}/{}", i.closable),
+                    format!("{CRISES}/{}/accountability", i.crisis),
+                ]
+            });
         let paths = [
             "/api/v1/facilities".to_owned(),
             format!("/api/v1/facilities/{CUENCA}/locations"),
@@ -680,13 +837,28 @@ impl World {
             SEIZURE_STATS.to_owned(),
             format!("/api/v1/items/{}", self.cuenca_staged.item),
             format!("/api/v1/items/{}", self.latacunga_staged.item),
+            format!("{INCIDENTS}?limit=1000"),
+            format!("{INCIDENTS}/{}", self.outside_incident),
+            CRISES.to_owned(),
+            format!("{NOTIFICATIONS}?limit=1000"),
+            format!("/api/v1/facilities/{CUENCA}/control-status"),
+            format!("/api/v1/facilities/{LATACUNGA}/control-status"),
+            "/api/v1/situation".to_owned(),
         ];
-        for path in paths.into_iter().chain(movements).chain(operations) {
+        let all = paths
+            .into_iter()
+            .chain(movements)
+            .chain(operations)
+            .chain(incidents);
+        for path in all {
             let mut r = s.get(&self.admin, &path).await;
             assert_eq!(r.status, StatusCode::OK, "{path}: {}", r.body);
-            if path.ends_with("/occupants") {
+            if path.ends_with("/occupants")
+                || path.ends_with("/accountability")
+                || path.ends_with("/situation")
+            {
                 // The instant looked at: now.
-                r.body.as_object_mut().expect("occupants").remove("at");
+                r.body.as_object_mut().expect("an object").remove("at");
             }
             seen.push(r.body);
         }
@@ -822,6 +994,20 @@ impl Op {
         self.method == "POST" && self.template.ends_with("/approve")
     }
 
+    /// Whether it commands a crisis or sets a facility's control status (national
+    /// operations and administrators only).
+    fn is_national_command(&self) -> bool {
+        self.method == "POST"
+            && (self.template.starts_with(CRISES) || self.template.ends_with("/control-status"))
+    }
+
+    /// Whether it is about mandatory notifications: an officer may not read them, so
+    /// their list is refused to them (403) and any one of them does not exist for them
+    /// (404).
+    fn is_notification(&self) -> bool {
+        self.template.starts_with(NOTIFICATIONS)
+    }
+
     /// Whether it creates a bulk operation (its persons named in its moves).
     fn is_bulk_request(&self) -> bool {
         self.method == "POST" && self.template == OPERATIONS
@@ -834,12 +1020,23 @@ impl Op {
 
     /// Whether it ends the custody that later writes about the person need.
     fn ends_custody(&self) -> bool {
-        self.template.ends_with("/release")
+        self.template == "/api/v1/persons/{id}/release"
     }
 
     /// Whether it names a person (and a cell) in its body: placements and their check.
     fn names_person_in_body(&self) -> bool {
         self.is_placement() || self.is_placement_check()
+    }
+
+    /// Whether it names in its body a person involved in the incident it is called on:
+    /// as a witness, or as a casualty.
+    fn names_person_of_incident(&self) -> bool {
+        self.method == "POST"
+            && [
+                "/api/v1/incidents/{id}/people",
+                "/api/v1/incidents/{id}/casualties",
+            ]
+            .contains(&self.template.as_str())
     }
 
     /// The key its body names what it is called on by: a person (placements and their
@@ -869,7 +1066,13 @@ impl Op {
             || self.is_admission()
             || self.registers_staff()
             || self.records_search()
+            || self.reports_incident()
             || self.names_facility_in_query()
+    }
+
+    /// Whether it reports an incident (at the facility its body's site names).
+    fn reports_incident(&self) -> bool {
+        self.method == "POST" && self.template == INCIDENTS
     }
 
     /// Whether it records a search (at the facility its body names).
@@ -925,6 +1128,14 @@ impl Op {
             at.staged.search
         } else if t.starts_with("/api/v1/items/{id}") {
             at.staged.item
+        } else if t.starts_with("/api/v1/incidents/{id}") {
+            at.staged.incidents.reported
+        } else if t == "/api/v1/crises/{id}/close" {
+            at.staged.incidents.closable
+        } else if t.starts_with("/api/v1/crises/{id}") {
+            at.staged.incidents.crisis
+        } else if t == "/api/v1/notifications/{id}/done" {
+            at.staged.notification
         } else {
             panic!("{}: which kind of id?", self.name())
         })
@@ -1065,6 +1276,57 @@ impl Op {
                 "purpose": "Entrega a Fiscalía",
                 "disposal": "handed_to_prosecutor",
             }),
+            ("POST", INCIDENTS) => new_incident(at.facility, at.location, "riot"),
+            ("POST", "/api/v1/incidents/{id}/timeline")
+            | ("POST", "/api/v1/crises/{id}/timeline") => {
+                json!({"entry": "Llega el Grupo de Intervención y Rescate"})
+            }
+            ("POST", "/api/v1/incidents/{id}/status") => {
+                json!({"status": "active", "note": "Negociación en curso"})
+            }
+            ("POST", "/api/v1/incidents/{id}/people") => {
+                json!({"person_id": at.person, "role": "witness"})
+            }
+            ("POST", "/api/v1/incidents/{id}/casualties") => json!({
+                "person_id": at.person,
+                "outcome": "injured",
+                "description": "Contusión en el brazo izquierdo",
+            }),
+            ("POST", "/api/v1/incidents/{id}/attachments") => json!({
+                "reference": "Parte informativo 0412-2026",
+                "description": "Parte del jefe de guardia",
+            }),
+            ("POST", CRISES) => new_crisis(&[]),
+            ("POST", "/api/v1/crises/{id}/incidents") => {
+                json!({"incident_id": staged.incidents.loose})
+            }
+            ("POST", "/api/v1/crises/{id}/hostages") => json!({
+                "incident_id": staged.incidents.reported,
+                "staff_ids": [staged.incidents.free_guard],
+                "at": hours_from_now(0),
+                "circumstances": "Tomado en el pasillo del pabellón A",
+            }),
+            ("POST", "/api/v1/crises/{id}/hostages/release") => json!({
+                "incident_id": staged.incidents.reported,
+                "staff_ids": [staged.incidents.hostage],
+                "at": hours_from_now(0),
+                "circumstances": "Liberado tras la negociación",
+            }),
+            ("POST", "/api/v1/crises/{id}/staff-status") => json!({
+                "incident_id": staged.incidents.reported,
+                "staff_ids": [staged.incidents.hurt_guard],
+                "status": "injured",
+                "at": hours_from_now(0),
+            }),
+            ("POST", "/api/v1/crises/{id}/close") => json!({"note": "Situación controlada"}),
+            ("POST", "/api/v1/facilities/{code}/control-status") => json!({
+                "status": "disturbance",
+                "reason": "Riña en el pabellón A",
+            }),
+            ("POST", "/api/v1/notifications/{id}/done") => json!({
+                "channel": "phone",
+                "notified": "Juez de Garantías Penitenciarias de turno",
+            }),
             _ => panic!("{self:?}: give this operation a plausible body"),
         })
     }
@@ -1182,6 +1444,53 @@ impl Op {
                 ("/id".into(), json!(staged.item)),
                 ("/disposal".into(), json!("handed_to_prosecutor")),
             ],
+            INCIDENTS => vec![
+                ("/site/facility".into(), json!(at.facility)),
+                ("/site/location_id".into(), json!(at.location)),
+                ("/type".into(), json!("riot")),
+                ("/status".into(), json!("reported")),
+            ],
+            "/api/v1/incidents/{id}/timeline" | "/api/v1/crises/{id}/timeline" => {
+                vec![("/kind".into(), json!("note"))]
+            }
+            "/api/v1/incidents/{id}/status" => vec![
+                ("/id".into(), json!(staged.incidents.reported)),
+                ("/status".into(), json!("active")),
+            ],
+            "/api/v1/incidents/{id}/people" => vec![
+                ("/person_id".into(), json!(at.person)),
+                ("/role".into(), json!("witness")),
+            ],
+            "/api/v1/incidents/{id}/casualties" => vec![
+                ("/person_id".into(), json!(at.person)),
+                ("/outcome".into(), json!("injured")),
+            ],
+            "/api/v1/incidents/{id}/attachments" => {
+                vec![("/reference".into(), json!("Parte informativo 0412-2026"))]
+            }
+            CRISES => vec![
+                ("/status".into(), json!("active")),
+                ("/incident_ids".into(), json!([])),
+            ],
+            "/api/v1/crises/{id}/incidents" => vec![("/id".into(), json!(staged.incidents.crisis))],
+            "/api/v1/crises/{id}/hostages"
+            | "/api/v1/crises/{id}/hostages/release"
+            | "/api/v1/crises/{id}/staff-status" => {
+                vec![("/crisis_id".into(), json!(staged.incidents.crisis))]
+            }
+            "/api/v1/crises/{id}/close" => vec![
+                ("/id".into(), json!(staged.incidents.closable)),
+                ("/status".into(), json!("closed")),
+            ],
+            "/api/v1/facilities/{code}/control-status" => vec![
+                ("/facility".into(), json!(at.facility)),
+                ("/status".into(), json!("disturbance")),
+            ],
+            "/api/v1/notifications/{id}/done" => vec![
+                ("/id".into(), json!(staged.notification)),
+                ("/facility".into(), json!(at.facility)),
+                ("/status".into(), json!("done")),
+            ],
             _ => Vec::new(),
         };
         for (pointer, value) in expected {
@@ -1190,6 +1499,31 @@ impl Op {
         }
         if self.template == "/api/v1/absences/{id}/return" {
             assert!(r.body["returned_at"].is_string(), "{what}: {}", r.body);
+        }
+        if self.template == "/api/v1/crises/{id}/incidents" {
+            let loose = json!(staged.incidents.loose);
+            let ids = r.body["incident_ids"].as_array();
+            assert!(
+                ids.is_some_and(|ids| ids.contains(&loose)),
+                "{what}: {}",
+                r.body
+            );
+        }
+        // What the board says now of the guard the command was about.
+        let guard = match self.template.as_str() {
+            "/api/v1/crises/{id}/hostages" => Some((staged.incidents.free_guard, "held")),
+            "/api/v1/crises/{id}/hostages/release" => Some((staged.incidents.hostage, "released")),
+            "/api/v1/crises/{id}/staff-status" => Some((staged.incidents.hurt_guard, "injured")),
+            _ => None,
+        };
+        if let Some((staff, status)) = guard {
+            let got = board_status(&r.body, staff);
+            assert_eq!(
+                got,
+                Some(&json!(status)),
+                "{what}: staff {staff} in {}",
+                r.body
+            );
         }
     }
 }
@@ -1464,6 +1798,14 @@ both_backends! {
                     );
                     continue;
                 }
+                if who == "officer" && op.is_notification() && !op.is_write() {
+                    // An officer may read no notifications anywhere: refused (403) alike
+                    // for another facility and for one that does not exist.
+                    assert_problem(&hidden, 403, "forbidden", &what);
+                    assert_problem(&absent, 403, "forbidden", &format!("{what} (absent)"));
+                    assert_eq!(hidden.body_sans_request_id(), absent.body_sans_request_id());
+                    continue;
+                }
                 assert_problem(&hidden, 404, "not_found", &what);
                 assert_problem(&absent, 404, "not_found", &format!("{what} (absent)"));
                 // Exactly as for something that does not exist, but for the key.
@@ -1565,6 +1907,29 @@ both_backends! {
                 assert_eq!(hidden_text, absent_text, "{what}");
             }
 
+            // Nor may an incident of their own name a person held in another facility
+            // (involved, or a casualty): answered exactly as a person who does not exist
+            // (and nothing is recorded); the officer, who may do neither, is refused both.
+            let mixed = Target { person: w.latacunga_person, ..w.cuenca() };
+            let nobody = Target { person: NO_PERSON, ..w.cuenca() };
+            for op in ops.iter().filter(|op| op.names_person_of_incident()) {
+                let what = format!("{} naming another facility's person as {who}", op.name());
+                let hidden = op.call_as(&s, token, mixed).await;
+                let absent = op.call_as(&s, token, nobody).await;
+                let (status, code) =
+                    if who == "director" { (422, "invalid_input") } else { (403, "forbidden") };
+                assert_problem(&hidden, status, code, &what);
+                assert_problem(&absent, status, code, &format!("{what} (absent)"));
+                if status == 422 {
+                    assert_eq!(field_codes(&hidden), ["person_id:unknown_person"], "{what}");
+                }
+                assert_eq!(
+                    keyless_problem(&hidden, &w.latacunga_person.to_string()),
+                    keyless_problem(&absent, &NO_PERSON.to_string()),
+                    "{what}"
+                );
+            }
+
             let list = s.get(token, "/api/v1/facilities").await;
             assert_eq!(list.status, StatusCode::OK, "{who}: {}", list.body);
             let codes: Vec<&str> = list
@@ -1621,6 +1986,44 @@ both_backends! {
             assert_eq!(absences.status, StatusCode::OK, "{who}: {}", absences.body);
             let ids: Vec<i64> = absences.body.as_array().expect("a list").iter().map(id_of).collect();
             assert_eq!(ids, [w.cuenca_staged.absence], "{who}");
+
+            // Nor the incidents, crises and notifications of another facility: only their
+            // facility's incidents are listed, only the crises over one of them, only
+            // their facility's notifications (none national, such as for a hostage-taking,
+            // for the director; none at all for the officer). An incident outside any
+            // facility is national: it does not exist for them.
+            let (own, other) = (w.cuenca_staged.incidents, w.latacunga_staged.incidents);
+            let listed = s.get(token, INCIDENTS).await;
+            assert_eq!(listed.status, StatusCode::OK, "{who}: {}", listed.body);
+            let listed = listed.body.as_array().expect("a list").clone();
+            assert!(listed.iter().all(|i| i["site"]["facility"] == CUENCA), "{who}: {listed:?}");
+            let ids: Vec<i64> = listed.iter().map(id_of).collect();
+            assert!(ids.contains(&own.reported) && ids.contains(&own.loose), "{who}: {ids:?}");
+            for id in [other.reported, other.loose, w.outside_incident] {
+                assert!(!ids.contains(&id), "{who}: {ids:?}");
+            }
+            let crises = s.get(token, CRISES).await;
+            assert_eq!(crises.status, StatusCode::OK, "{who}: {}", crises.body);
+            let ids: Vec<i64> = crises.body.as_array().expect("a list").iter().map(id_of).collect();
+            assert_eq!(sorted(ids), sorted(vec![own.crisis, own.closable]), "{who}");
+            let notifications = s.get(token, NOTIFICATIONS).await;
+            if who == "officer" {
+                assert_problem(&notifications, 403, "forbidden", "notifications as officer");
+            } else {
+                assert_eq!(notifications.status, StatusCode::OK, "{who}: {}", notifications.body);
+                let listed = notifications.body.as_array().expect("a list");
+                assert!(!listed.is_empty(), "{who}: the escapes' notifications");
+                assert!(listed.iter().all(|n| n["facility"] == CUENCA), "{who}: {listed:?}");
+            }
+            let outside = w.outside_incident.to_string();
+            let hidden = s.get(token, &format!("{INCIDENTS}/{outside}")).await;
+            let absent = s.get(token, &format!("{INCIDENTS}/{NO_ID}")).await;
+            assert_problem(&hidden, 404, "not_found", &format!("the attack outside as {who}"));
+            assert_eq!(
+                keyless_problem(&hidden, &outside),
+                keyless_problem(&absent, &NO_ID.to_string()),
+                "{who}"
+            );
         }
         // Only their reads of their own facility's file were journaled.
         w.assert_only_reads(&s, store, &before, &reads).await;
@@ -1654,18 +2057,25 @@ both_backends! {
         let before = w.snapshot(&s, store).await;
 
         // The officer, in their own facility: reads (people, deadlines, the roll, the
-        // placement check, transfers, absences and counts included), but no history, no
-        // access audit, no intelligence (404: it does not exist for them) and no writes but
-        // admissions, placements, absences, escapes, deaths, counts and the dispatch and
-        // receipt of transfers (tried below, once every refusal has been shown to change
-        // nothing): no transfer requests, approvals or cancellations.
+        // placement check, transfers, absences and counts, incidents, crises and the
+        // situation included), but no history, no access audit, no intelligence (404: it
+        // does not exist for them), no notifications (their list refused, any one of them
+        // absent) and no writes but admissions, placements, absences, escapes, deaths,
+        // counts, the dispatch and receipt of transfers and incident reports with their
+        // timelines and attachments (tried below, once every refusal has been shown to
+        // change nothing): no transfer requests, approvals or cancellations, no managing
+        // of incidents, no crisis command.
         let mut reads = Vec::new();
         for op in ops.iter().filter(|op| !op.officer_may_write()) {
             let what = format!("{} as officer", op.name());
             let r = op.call_as(&s, &officer, w.cuenca()).await;
-            if op.is_intelligence() {
+            if op.is_intelligence() || (op.is_notification() && op.is_write()) {
                 assert_problem(&r, 404, "not_found", &what);
-            } else if op.is_write() || op.is_history() || op.is_access_audit() {
+            } else if op.is_write()
+                || op.is_history()
+                || op.is_access_audit()
+                || op.is_notification()
+            {
                 assert_problem(&r, 403, "forbidden", &what);
             } else {
                 assert_eq!(r.status, StatusCode::OK, "{what}: {}", r.body);
@@ -1727,9 +2137,10 @@ both_backends! {
             op.assert_done(&r, w.cuenca(), &format!("{} as officer", op.name()));
         }
 
-        // A director may write in their facility (on persons, transfers, absences and
-        // counts of their own, the officer's being used up), but not register facilities
-        // nor approve transfers (national), and intelligence does not exist for them (404).
+        // A director may write in their facility (on persons, transfers, absences,
+        // counts, incidents and notifications of their own, the officer's being used up),
+        // but not register facilities, approve transfers, command crises nor set control
+        // statuses (national), and intelligence does not exist for them (404).
         let director =
             bearer_for(store, "director", vec![Grant::facility(Role::FacilityDirector, CUENCA)])
                 .await;
@@ -1740,7 +2151,7 @@ both_backends! {
             let r = op.call_as(&s, &director, at).await;
             if op.is_intelligence() {
                 assert_problem(&r, 404, "not_found", &what);
-            } else if op.is_approval() {
+            } else if op.is_approval() || op.is_national_command() {
                 assert_problem(&r, 403, "forbidden", &what);
             } else if op.is_scoped() {
                 op.assert_done(&r, at, &what);
