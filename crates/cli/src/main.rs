@@ -5,9 +5,6 @@ mod commands;
 mod demo;
 mod people;
 mod scenario;
-// The scenario work records this search in the demo; until it is wired there, only its
-// test calls it.
-#[cfg_attr(not(test), allow(dead_code))]
 mod scenario_search;
 mod seed;
 mod staff_demo;

@@ -368,6 +368,32 @@ pub async fn replay_2023(store: &Store) -> anyhow::Result<Replayed> {
         )
         .await?;
     }
+    // The July search at Litoral that preceded the crisis, its find as an incident.
+    let search = crate::scenario_search::litoral_search_2023(store, &who).await?;
+    let find = incidents::report(
+        store,
+        &who,
+        IncidentRequest {
+            incident_type: IncidentType::FindOfIllicitItems,
+            site: Site {
+                facility: Some(crate::scenario_search::LITORAL.into()),
+                ..Site::default()
+            },
+            occurred_at: at("2023-07-26T22:30:00Z")?,
+            severity: Some(custodia_domain::incident::Severity::High),
+            summary: "Requisa: 42 armas de fuego, 6 granadas, 2.131 municiones, explosivos, 149 teléfonos".into(),
+            status: None,
+            attachments: Vec::new(),
+        },
+    )
+    .await?;
+    incidents::link_search(
+        store,
+        &who,
+        find.id,
+        incidents::LinkSearch { search_id: search },
+    )
+    .await?;
     let after = at("2023-09-01T03:30:00Z")?;
     incidents::close_crisis(
         store,
@@ -416,6 +442,10 @@ mod tests {
             assert!(situation.active_crises.is_empty());
             let crisis = incidents::crisis(store, &ops, r.crisis_id).await.expect("crisis");
             assert_eq!(crisis.incident_ids.len(), 13, "six hostage-takings and seven attacks");
+            let finds = incidents::incidents(store, &ops, incidents::IncidentQuery { incident_type: Some(IncidentType::FindOfIllicitItems), ..Default::default() }).await.expect("incidents");
+            let find = incidents::incident(store, &ops, finds[0].id).await.expect("incident");
+            assert_eq!(find.seizures.len(), 1);
+            assert_eq!(find.seizures[0].items, 12, "the Litoral seizure list");
         }
     }
 }

@@ -221,6 +221,27 @@ pub struct AttachmentRow {
     pub recorded_by: String,
 }
 
+/// A search linked to an incident, with how many item lines it seized.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LinkedSearchRow {
+    /// The search.
+    pub search_id: i64,
+    /// Its facility.
+    pub facility: String,
+    /// `cell`, `area` or `person`.
+    pub kind: String,
+    /// When it began.
+    pub started_at: String,
+    /// When it ended.
+    pub ended_at: String,
+    /// Item lines seized.
+    pub items: i64,
+    /// When linked.
+    pub linked_at: String,
+    /// By whom.
+    pub linked_by: String,
+}
+
 async fn one(conn: &mut Conn<'_>, id: i64) -> Result<Option<IncidentRow>, StoreError> {
     conn.fetch_optional(
         concat!(
@@ -373,7 +394,58 @@ impl Store {
     }
 }
 
+impl Store {
+    /// The searches linked to an incident, in the order linked.
+    pub async fn linked_searches(
+        &self,
+        incident_id: i64,
+    ) -> Result<Vec<LinkedSearchRow>, StoreError> {
+        let mut r = self.reader().await?;
+        r.conn()?
+            .fetch(
+                "SELECT s.id, s.facility, s.kind, s.started_at, s.ended_at, \
+                 (SELECT COUNT(*) FROM seized_items i WHERE i.search_id = s.id), \
+                 l.linked_at, l.linked_by FROM incident_searches l \
+                 JOIN searches s ON s.id = l.search_id WHERE l.incident_id = $1 \
+                 ORDER BY l.linked_at, s.id",
+                &[incident_id.into()],
+                |r| {
+                    Ok(LinkedSearchRow {
+                        search_id: r.int(0)?,
+                        facility: r.text(1)?,
+                        kind: r.text(2)?,
+                        started_at: r.text(3)?,
+                        ended_at: r.text(4)?,
+                        items: r.int(5)?,
+                        linked_at: r.text(6)?,
+                        linked_by: r.text(7)?,
+                    })
+                },
+            )
+            .await
+    }
+}
+
 impl WriteTx {
+    /// Links a search to an incident; false when it already was.
+    pub async fn link_search(
+        &mut self,
+        incident_id: i64,
+        search_id: i64,
+        at: &str,
+        by: &str,
+    ) -> Result<bool, StoreError> {
+        let n = self
+            .conn()
+            .execute(
+                "INSERT INTO incident_searches (incident_id, search_id, linked_at, linked_by) \
+                 VALUES ($1, $2, $3, $4) ON CONFLICT (incident_id, search_id) DO NOTHING",
+                &[incident_id.into(), search_id.into(), at.into(), by.into()],
+            )
+            .await?;
+        Ok(n > 0)
+    }
+
     /// The incidents of a crisis, as this transaction sees them.
     pub async fn incidents_of_crisis(
         &mut self,

@@ -1292,6 +1292,7 @@ impl Op {
                 "outcome": "injured",
                 "description": "Contusión en el brazo izquierdo",
             }),
+            ("POST", "/api/v1/incidents/{id}/seizures") => json!({"search_id": staged.search}),
             ("POST", "/api/v1/incidents/{id}/attachments") => json!({
                 "reference": "Parte informativo 0412-2026",
                 "description": "Parte del jefe de guardia",
@@ -1468,6 +1469,7 @@ impl Op {
             "/api/v1/incidents/{id}/attachments" => {
                 vec![("/reference".into(), json!("Parte informativo 0412-2026"))]
             }
+            "/api/v1/incidents/{id}/seizures" => vec![("/search_id".into(), json!(staged.search))],
             CRISES => vec![
                 ("/status".into(), json!("active")),
                 ("/incident_ids".into(), json!([])),

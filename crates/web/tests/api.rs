@@ -1356,6 +1356,13 @@ both_backends! {
         assert_problem(&closed, 409, "already_disposed");
         let r = c.call(&s, Method::GET, "/api/v1/items/{id}", &[&seized], None).await;
         assert_eq!(r.body["handovers"].as_array().map(Vec::len), Some(1), "{}", r.body);
+        let linked = c.call(&s, Method::POST, "/api/v1/incidents/{id}/seizures", &[&inc], Some(json!({"search_id": search.parse::<i64>().expect("id")}))).await;
+        assert_eq!(linked.status, StatusCode::CREATED, "{}", linked.body);
+        assert_eq!(linked.body["items"], 1, "{}", linked.body);
+        let again = c.call(&s, Method::POST, "/api/v1/incidents/{id}/seizures", &[&inc], Some(json!({"search_id": search.parse::<i64>().expect("id")}))).await;
+        assert_problem(&again, 409, "already_linked");
+        let with = c.call(&s, Method::GET, "/api/v1/incidents/{id}", &[&inc], None).await;
+        assert_eq!(with.body["seizures"][0]["items"], 1, "{}", with.body);
         let r = c.call(&s, Method::GET, "/api/v1/searches/{id}", &[&search], None).await;
         assert_eq!(r.body["items"][0]["drugs"]["grams"], 12.5, "{}", r.body);
         let r = c.call(&s, Method::GET, "/api/v1/searches?facility=CPL-AZ-1&from=2020-01-01T00:00:00Z&limit=10", &[], None).await;

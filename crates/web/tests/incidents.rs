@@ -298,6 +298,31 @@ both_backends! {
         assert_problem(&gye_officer.get(&base).await, 404, "not_found", "a crisis out of reach");
     }
 
+    // A search (and what it seized) is linked to an incident of its facility, once.
+    async fn seizures_linked_to_an_incident(db) {
+        let store = &db.store;
+        let s = setup(store).await;
+        let search = |facility: &str, cell: i64| json!({"facility": facility, "kind": "cell", "location_ids": [cell], "team": [{"name": "Grupo de Intervención y Rescate", "role": "requisa"}], "authorised_by": "Director", "started_at": ago(50), "ended_at": ago(40), "reason": "Control de armas"});
+        let here = s.director.post("/api/v1/searches", &search(TURI, s.wing.a1)).await;
+        assert_status(&here, 201, "search at Turi");
+        let gye_cell = location(&s.admin, GUAYAQUIL, place_body("G-1", None, 4)).await;
+        let there = s.admin.post("/api/v1/searches", &search(GUAYAQUIL, gye_cell)).await;
+        assert_status(&there, 201, "search at Guayaquil");
+        let find = report(&s.officer, json!({"type": "find_of_illicit_items", "site": {"facility": TURI}, "occurred_at": ago(45), "summary": "Armas en la celda A1"})).await;
+        let path = format!("/api/v1/incidents/{}/seizures", find.body["id"]);
+        assert_problem(&s.officer.post(&path, &json!({"search_id": here.body["id"]})).await, 403, "forbidden", "officers do not manage");
+        let before = store.journal_len().await.expect("journal");
+        let r = s.admin.post(&path, &json!({"search_id": there.body["id"]})).await;
+        assert_problem(&r, 422, "invalid_input", "another facility's search");
+        assert!(field_codes(&r).contains(&"search_id:other_facility".to_owned()), "{}", r.body);
+        assert_problem(&s.director.post(&path, &json!({"search_id": 999_999})).await, 422, "invalid_input", "no such search");
+        assert_eq!(store.journal_len().await.expect("journal"), before);
+        assert_status(&s.director.post(&path, &json!({"search_id": here.body["id"]})).await, 201, "linked");
+        assert_problem(&s.director.post(&path, &json!({"search_id": here.body["id"]})).await, 409, "already_linked", "twice");
+        let i = s.officer.get(&format!("/api/v1/incidents/{}", find.body["id"])).await;
+        assert_eq!(i.body["seizures"][0]["search_id"], here.body["id"], "{}", i.body);
+    }
+
     // Twenty clients take the same officer hostage at once: exactly one succeeds, the
     // board counts one.
     async fn concurrent_hostage_takings(db) {

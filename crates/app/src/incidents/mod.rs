@@ -19,9 +19,9 @@ pub(crate) use notify::{About, notify};
 pub use notify::{NotificationDone, NotificationQuery, NotificationView, complete, notifications};
 pub use report::{
     AttachmentRequest, AttachmentView, CasualtyRequest, CasualtyView, IncidentQuery,
-    IncidentRequest, IncidentSummary, IncidentView, InvolvedRequest, InvolvedView, StatusRequest,
-    TimelineRequest, TimelineView, add_attachment, add_involved, add_timeline, change_status,
-    incident, incidents, record_casualty, report,
+    IncidentRequest, IncidentSummary, IncidentView, InvolvedRequest, InvolvedView, LinkSearch,
+    LinkedSearchView, StatusRequest, TimelineRequest, TimelineView, add_attachment, add_involved,
+    add_timeline, change_status, incident, incidents, link_search, record_casualty, report,
 };
 pub(crate) use report::{NewIncident, casualty, involve_deceased, open_incident};
 pub use situation::{Situation, situation};
@@ -49,6 +49,8 @@ pub const INCIDENT_PERSON_INVOLVED: &str = "incident.person_involved";
 pub const CASUALTY_RECORDED: &str = "incident.casualty_recorded";
 /// An attachment was referenced.
 pub const ATTACHMENT_ADDED: &str = "incident.attachment_added";
+/// A search was linked to an incident.
+pub const INCIDENT_SEARCH_LINKED: &str = "incident.search_linked";
 /// A crisis was opened.
 pub const CRISIS_OPENED: &str = "crisis.opened";
 /// An incident was added to a crisis.

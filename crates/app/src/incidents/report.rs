@@ -211,6 +211,128 @@ pub struct IncidentView {
     pub attachments: Vec<AttachmentView>,
     /// The notifications it required.
     pub notifications: Vec<NotificationView>,
+    /// Searches linked to it, with how many item lines each seized.
+    pub seizures: Vec<LinkedSearchView>,
+}
+
+/// A search linked to an incident.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct LinkedSearchView {
+    /// The search (`GET /api/v1/searches/{id}` has its items and their chain of custody).
+    pub search_id: i64,
+    /// Its facility.
+    pub facility: String,
+    /// `cell`, `area` or `person`.
+    pub kind: String,
+    /// When it began.
+    pub started_at: String,
+    /// When it ended.
+    pub ended_at: String,
+    /// Item lines seized.
+    pub items: i64,
+    /// When linked.
+    pub linked_at: String,
+    /// By whom.
+    pub linked_by: String,
+}
+
+fn linked_view(l: custodia_store::incidents::LinkedSearchRow) -> LinkedSearchView {
+    LinkedSearchView {
+        search_id: l.search_id,
+        facility: l.facility,
+        kind: l.kind,
+        started_at: l.started_at,
+        ended_at: l.ended_at,
+        items: l.items,
+        linked_at: l.linked_at,
+        linked_by: l.linked_by,
+    }
+}
+
+/// A search to link to an incident.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LinkSearch {
+    /// The search (of the incident's facility).
+    pub search_id: i64,
+}
+
+/// Links a search (and so what it seized) to an incident of the same facility.
+pub async fn link_search(
+    store: &Store,
+    who: &Principal,
+    id: i64,
+    r: LinkSearch,
+) -> Result<LinkedSearchView, AppError> {
+    let now = Timestamp::now();
+    let principal = who.clone();
+    store
+        .write(&who.actor, async move |tx| {
+            let who = &principal;
+            let i = load(tx, who, id).await?;
+            authorise(who, &i, Action::IncidentManage)?;
+            let search = tx
+                .search(r.search_id)
+                .await?
+                .filter(|s| who.allows(Action::SearchRead, Some(&s.facility)))
+                .ok_or_else(|| {
+                    invalid_field(
+                        "search_id",
+                        "unknown_search",
+                        format!("search {} not found", r.search_id),
+                    )
+                })?;
+            if i.facility.as_deref() != Some(search.facility.as_str()) {
+                return Err(invalid_field(
+                    "search_id",
+                    "other_facility",
+                    format!(
+                        "search {} was made at {}, not at the incident's site",
+                        search.id, search.facility
+                    ),
+                ));
+            }
+            if !tx
+                .link_search(i.id, search.id, &canonical(now), &who.actor)
+                .await?
+            {
+                return Err(AppError::Conflict {
+                    code: "already_linked",
+                    message: format!(
+                        "search {} is already linked to incident {}",
+                        search.id, i.id
+                    ),
+                });
+            }
+            append_entry(
+                tx,
+                &who.actor,
+                Some(&i),
+                i.crisis_id,
+                "seizure",
+                &format!("requisa {} vinculada", search.id),
+                now,
+                now,
+            )
+            .await?;
+            tx.append(new_event(
+                super::INCIDENT_SEARCH_LINKED,
+                now,
+                i.facility.as_deref(),
+                format!("incident:{}", i.id),
+                &serde_json::json!({"incident_id": i.id, "search_id": search.id}),
+            ))
+            .await?;
+            Ok(())
+        })
+        .await?;
+    store
+        .linked_searches(id)
+        .await?
+        .into_iter()
+        .find(|l| l.search_id == r.search_id)
+        .map(linked_view)
+        .ok_or_else(|| AppError::not_found("search", r.search_id))
 }
 
 fn site_of(i: &IncidentRow) -> Site {
@@ -514,6 +636,13 @@ pub async fn incident(store: &Store, who: &Principal, id: i64) -> Result<Inciden
             .into_iter()
             .filter(|n| super::notify::sees(who, Action::NotificationRead, n.facility.as_deref()))
             .map(|n| notification_view(n, &now))
+            .collect(),
+        seizures: store
+            .linked_searches(id)
+            .await?
+            .into_iter()
+            .filter(|l| who.allows(Action::SearchRead, Some(&l.facility)))
+            .map(linked_view)
             .collect(),
         site: site_of(&i),
         id: i.id,

@@ -93,3 +93,13 @@ CREATE TABLE item_handovers (
     recorded_by    TEXT NOT NULL
 );
 CREATE INDEX item_handovers_by_item ON item_handovers (item_id, id);
+
+-- Searches linked to incidents (a find of illicit items, a riot that began with a search).
+CREATE TABLE incident_searches (
+    incident_id  BIGINT NOT NULL REFERENCES incidents (id),
+    search_id    BIGINT NOT NULL REFERENCES searches (id),
+    linked_at    TEXT NOT NULL,
+    linked_by    TEXT NOT NULL,
+    PRIMARY KEY (incident_id, search_id)
+);
+CREATE INDEX incident_searches_by_search ON incident_searches (search_id);

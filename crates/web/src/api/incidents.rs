@@ -12,8 +12,8 @@ use custodia_app::incidents::{
     self, AddIncident, AttachmentRequest, AttachmentView, BoardView, CasualtyRequest, CasualtyView,
     ControlRequest, ControlView, CrisisClose, CrisisRequest, CrisisView, HostageRelease,
     HostageRequest, IncidentQuery, IncidentRequest, IncidentSummary, IncidentView, InvolvedRequest,
-    InvolvedView, NotificationDone, NotificationQuery, NotificationView, Situation,
-    StaffStatusRequest, StatusRequest, TimelineRequest, TimelineView,
+    InvolvedView, LinkSearch, LinkedSearchView, NotificationDone, NotificationQuery,
+    NotificationView, Situation, StaffStatusRequest, StatusRequest, TimelineRequest, TimelineView,
 };
 
 use super::Caller;
@@ -171,6 +171,28 @@ pub async fn attachments(
     Ok((
         StatusCode::CREATED,
         Json(incidents::add_attachment(&s.store, &who, id, r).await?),
+    ))
+}
+
+/// Links a search of the incident's facility (and what it seized) to the incident.
+#[utoipa::path(post, path = "/incidents/{id}/seizures", tag = "incidents", request_body = LinkSearch,
+    params(("id" = i64, Path, description = "Incident id")),
+    responses(
+        (status = 201, description = "Linked", body = LinkedSearchView),
+        (status = 403, description = "Not allowed", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such incident", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Already linked", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "No such search, or of another facility", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn seizures(
+    State(s): State<AppState>,
+    Caller(who): Caller,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(r): ApiJson<LinkSearch>,
+) -> Result<impl IntoResponse, ApiError> {
+    Ok((
+        StatusCode::CREATED,
+        Json(incidents::link_search(&s.store, &who, id, r).await?),
     ))
 }
 

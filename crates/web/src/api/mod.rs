@@ -102,6 +102,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(incidents::people))
         .routes(routes!(incidents::casualties))
         .routes(routes!(incidents::attachments))
+        .routes(routes!(incidents::seizures))
         .routes(routes!(incidents::list_crises, incidents::open_crisis))
         .routes(routes!(incidents::get_crisis))
         .routes(routes!(incidents::crisis_incident))
