@@ -110,6 +110,17 @@ const INSERT_TRANSFERS: Dialects = over_json!(
     " ORDER BY key RETURNING id, person_id"
 );
 
+const INSERT_NOTIFICATIONS: Dialects = over_json!(
+    "INSERT INTO notifications (reason, recipient, facility, person_id, incident_id, \
+     transfer_id, summary, due_at, created_at, status) \
+     SELECT value->>'reason', value->>'recipient', value->>'facility', \
+     CAST(value->>'person_id' AS BIGINT), CAST(value->>'incident_id' AS BIGINT), \
+     CAST(value->>'transfer_id' AS BIGINT), value->>'summary', value->>'due_at', \
+     value->>'created_at', 'pending' FROM ";
+    ROWS;
+    " ORDER BY key RETURNING id"
+);
+
 const UPDATE_TRANSFERS: Dialects = over_json!(
     "UPDATE transfers SET status = x.status, to_location_id = x.to_location_id, \
      approved_at = x.approved_at, approved_by = x.approved_by, \
@@ -262,6 +273,45 @@ impl WriteTx {
             .into_iter()
             .filter(|r| r.in_force(day))
             .collect())
+    }
+
+    /// Creates notification tasks (pending); returns their ids in the order given
+    /// (identities are handed out in insertion order, which follows the array's).
+    pub async fn insert_notifications(
+        &mut self,
+        rows: &[crate::notifications::NotificationRow],
+    ) -> Result<Vec<i64>, StoreError> {
+        if rows.is_empty() {
+            return Ok(Vec::new());
+        }
+        let json = Value::from(
+            rows.iter()
+                .map(|n| {
+                    json!({
+                        "reason": n.reason, "recipient": n.recipient, "facility": n.facility,
+                        "person_id": n.person_id, "incident_id": n.incident_id,
+                        "transfer_id": n.transfer_id, "summary": n.summary,
+                        "due_at": n.due_at, "created_at": n.created_at,
+                    })
+                })
+                .collect::<Vec<Value>>(),
+        )
+        .to_string();
+        let mut conn = self.conn();
+        let sql = INSERT_NOTIFICATIONS.of(&conn);
+        let mut ids = conn
+            .fetch(sql, &[json.as_str().into()], |r| r.int(0))
+            .await?;
+        // RETURNING gives no order; the ids were taken in the array's order.
+        ids.sort_unstable();
+        if ids.len() != rows.len() {
+            return Err(StoreError::Corrupt(format!(
+                "{} notifications inserted, {} returned",
+                rows.len(),
+                ids.len()
+            )));
+        }
+        Ok(ids)
     }
 
     /// Records requested transfers, each person at most once (a person has at most one

@@ -323,6 +323,29 @@ both_backends! {
         assert_eq!(i.body["seizures"][0]["search_id"], here.body["id"], "{}", i.body);
     }
 
+    // A dispatched transfer requires telling the family, and the judge of a pretrial
+    // detainee: tasks for the origin, created with the dispatch, never before.
+    async fn a_transfer_notifies_the_family_and_the_judge(db) {
+        let store = &db.store;
+        let s = setup(store).await;
+        let p = admit(&s.officer, 1).await;
+        let t = s.director.post("/api/v1/transfers", &json!({"person_id": p, "to_facility": GUAYAQUIL, "reason": "overcrowding"})).await;
+        assert_status(&t, 201, "requested");
+        let id = t.body["id"].as_i64().expect("id");
+        let pretrial = t.body["notify_judge"] == true;
+        assert!(pretrial, "the test admission is pretrial: {}", t.body);
+        assert_status(&s.admin.post(&format!("/api/v1/transfers/{id}/approve"), &json!({})).await, 200, "approved");
+        let none = s.director.get("/api/v1/notifications").await;
+        assert_eq!(none.body.as_array().map(Vec::len), Some(0), "nothing before it leaves: {}", none.body);
+        assert_status(&s.officer.post(&format!("/api/v1/transfers/{id}/dispatch"), &json!({})).await, 200, "dispatched");
+        let due = s.director.get("/api/v1/notifications?status=pending").await;
+        let mut recipients: Vec<&str> = due.body.as_array().expect("list").iter().map(|n| n["recipient"].as_str().unwrap_or("")).collect();
+        recipients.sort_unstable();
+        let expected: &[&str] = if pretrial { &["family_contact", "judge"] } else { &["family_contact"] };
+        assert_eq!(recipients, expected, "{}", due.body);
+        assert!(due.body.as_array().expect("list").iter().all(|n| n["transfer_id"] == id && n["facility"] == TURI && n["person_id"] == p));
+    }
+
     // Twenty clients take the same officer hostage at once: exactly one succeeds, the
     // board counts one.
     async fn concurrent_hostage_takings(db) {

@@ -15,7 +15,7 @@ pub use crises::{
     AddIncident, BoardFacility, BoardStaff, BoardView, CrisisClose, CrisisRequest, CrisisView,
     accountability, add_incident, close_crisis, crises, crisis, crisis_timeline_entry, open_crisis,
 };
-pub(crate) use notify::{About, notify};
+pub(crate) use notify::{About, created_event, notify, required_for};
 pub use notify::{NotificationDone, NotificationQuery, NotificationView, complete, notifications};
 pub use report::{
     AttachmentRequest, AttachmentView, CasualtyRequest, CasualtyView, IncidentQuery,

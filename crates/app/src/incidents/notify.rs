@@ -6,6 +6,7 @@ use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
 use custodia_domain::access::{Action, FacilityFilter};
+use custodia_domain::events::NewEvent;
 use custodia_domain::notification::{CHANNELS, NotificationReason, NotificationStatus, required};
 use custodia_domain::text;
 use custodia_domain::time::canonical;
@@ -32,19 +33,18 @@ pub(crate) struct About {
     pub summary: String,
 }
 
-/// Creates the notifications the law requires for a fact that happened at `fact_at`
-/// (due from then), with their journal entries; returns their ids.
-pub(crate) async fn notify(
-    tx: &mut WriteTx,
+/// The notification tasks the law requires for a fact that happened at `fact_at`, each
+/// due from then (not yet stored).
+pub(crate) fn required_for(
     reason: NotificationReason,
     pretrial: bool,
     about: &About,
     fact_at: Timestamp,
     now: Timestamp,
-) -> Result<Vec<i64>, AppError> {
-    let mut ids = Vec::new();
-    for (recipient, within) in required(reason, pretrial) {
-        let n = NotificationRow {
+) -> Vec<NotificationRow> {
+    required(reason, pretrial)
+        .into_iter()
+        .map(|(recipient, within)| NotificationRow {
             reason: reason.as_str().to_owned(),
             recipient: recipient.as_str().to_owned(),
             facility: about.facility.clone(),
@@ -56,22 +56,43 @@ pub(crate) async fn notify(
             created_at: canonical(now),
             status: NotificationStatus::Pending.as_str().to_owned(),
             ..NotificationRow::default()
-        };
-        let id = tx.insert_notification(&n).await?;
-        tx.append(new_event(
-            NOTIFICATION_CREATED,
-            now,
-            n.facility.as_deref(),
-            format!("notification:{id}"),
-            &serde_json::json!({
-                "notification_id": id, "reason": n.reason, "recipient": n.recipient,
-                "facility": n.facility, "person_id": n.person_id, "incident_id": n.incident_id,
-                "transfer_id": n.transfer_id, "summary": n.summary, "due_at": n.due_at,
-            }),
-        ))
-        .await?;
-        ids.push(id);
-    }
+        })
+        .collect()
+}
+
+/// The journal entry of a notification task stored with id `id`.
+pub(crate) fn created_event(n: &NotificationRow, id: i64, now: Timestamp) -> NewEvent {
+    new_event(
+        NOTIFICATION_CREATED,
+        now,
+        n.facility.as_deref(),
+        format!("notification:{id}"),
+        &serde_json::json!({
+            "notification_id": id, "reason": n.reason, "recipient": n.recipient,
+            "facility": n.facility, "person_id": n.person_id, "incident_id": n.incident_id,
+            "transfer_id": n.transfer_id, "summary": n.summary, "due_at": n.due_at,
+        }),
+    )
+}
+
+/// Creates the notifications the law requires for a fact that happened at `fact_at`
+/// (due from then), with their journal entries; returns their ids.
+pub(crate) async fn notify(
+    tx: &mut WriteTx,
+    reason: NotificationReason,
+    pretrial: bool,
+    about: &About,
+    fact_at: Timestamp,
+    now: Timestamp,
+) -> Result<Vec<i64>, AppError> {
+    let rows = required_for(reason, pretrial, about, fact_at, now);
+    let ids = tx.insert_notifications(&rows).await?;
+    let events: Vec<NewEvent> = rows
+        .iter()
+        .zip(&ids)
+        .map(|(n, id)| created_event(n, *id, now))
+        .collect();
+    tx.append_all(&events).await?;
     Ok(ids)
 }
 

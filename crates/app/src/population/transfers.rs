@@ -10,11 +10,13 @@ use serde::{Deserialize, Serialize};
 use custodia_domain::access::Action;
 use custodia_domain::custody::LegalStatus;
 use custodia_domain::events::NewEvent;
+use custodia_domain::notification::NotificationReason;
 use custodia_domain::placement::Move;
 use custodia_domain::text;
 use custodia_domain::time::canonical;
 use custodia_domain::transfer::{TransferReason, TransferStatus, TransferStep};
 use custodia_domain::validation::Collector;
+use custodia_store::notifications::NotificationRow;
 use custodia_store::population::{MovementRow, OpenEpisode};
 use custodia_store::transfers::TransferRow;
 use custodia_store::{Store, WriteTx};
@@ -466,6 +468,45 @@ fn mark(
     kind
 }
 
+/// The notifications a dispatched transfer requires (Mandela Rule 68): the family
+/// contact, and for a pretrial detainee the judge; the origin makes them.
+fn dispatch_notices(t: &TransferRow, at: Timestamp, now: Timestamp) -> Vec<NotificationRow> {
+    let about = crate::incidents::About {
+        facility: Some(t.from_facility.clone()),
+        person_id: Some(t.person_id),
+        transfer_id: Some(t.id),
+        summary: format!(
+            "Traslado {} de {} a {}",
+            t.id, t.from_facility, t.to_facility
+        ),
+        ..crate::incidents::About::default()
+    };
+    crate::incidents::required_for(
+        NotificationReason::Transfer,
+        t.notify_judge,
+        &about,
+        at,
+        now,
+    )
+}
+
+/// Stores notification tasks and their journal entries with `events`.
+async fn store_notices(
+    tx: &mut WriteTx,
+    notices: &[NotificationRow],
+    events: &mut Vec<custodia_domain::events::NewEvent>,
+    now: Timestamp,
+) -> Result<(), AppError> {
+    let ids = tx.insert_notifications(notices).await?;
+    events.extend(
+        notices
+            .iter()
+            .zip(&ids)
+            .map(|(n, id)| crate::incidents::created_event(n, *id, now)),
+    );
+    Ok(())
+}
+
 /// Takes one step of one transfer inside a transaction: the state machine, the
 /// person's movement, the journal entry. Returns the transfer as it now stands.
 pub(crate) async fn take_step(
@@ -523,7 +564,11 @@ pub(crate) async fn take_step(
     }
     let kind = mark(&mut t, step, next, at, who, body);
     tx.update_transfer(&t).await?;
-    tx.append(transfer_event(kind, &t, at)).await?;
+    let mut events = vec![transfer_event(kind, &t, at)];
+    if step == TransferStep::Dispatch {
+        store_notices(tx, &dispatch_notices(&t, at, now), &mut events, now).await?;
+    }
+    tx.append_all(&events).await?;
     Ok(t)
 }
 
@@ -566,6 +611,7 @@ pub(crate) async fn take_steps(
     let mut movements = Movements::default();
     let mut taken = Vec::new();
     let mut events = Vec::new();
+    let mut notices = Vec::new();
     for mut t in all {
         let status =
             TransferStatus::parse(&t.status).map_err(|e| corrupt("transfers.status", e))?;
@@ -591,11 +637,15 @@ pub(crate) async fn take_steps(
         }
         let kind = mark(&mut t, step, next, at, who, body);
         events.push(transfer_event(kind, &t, at));
+        if step == TransferStep::Dispatch {
+            notices.extend(dispatch_notices(&t, at, now));
+        }
         taken.push(t);
     }
     if !taken.is_empty() {
         movements.record(tx).await?;
         tx.update_transfers(&taken).await?;
+        store_notices(tx, &notices, &mut events, now).await?;
         tx.append_all(&events).await?;
     }
     Ok(received + taken.len())
