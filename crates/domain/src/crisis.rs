@@ -107,6 +107,20 @@ pub struct HeldByKind {
     pub other: i64,
 }
 
+impl HeldByKind {
+    /// Counts `n` more held staff of `kind` (an unknown kind counts as other).
+    pub fn add(&mut self, kind: &str, n: i64) {
+        *match kind {
+            "prison_guard" => &mut self.prison_guard,
+            "police" => &mut self.police,
+            "administrative" => &mut self.administrative,
+            "health" => &mut self.health,
+            "technical" => &mut self.technical,
+            _ => &mut self.other,
+        } += n;
+    }
+}
+
 /// The counts of a board, for a facility or in total.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct BoardCounts {
@@ -141,15 +155,7 @@ impl BoardCounts {
         };
         *n += 1;
         if status == StaffStatus::Held {
-            let k = &mut self.held_by_kind;
-            *match kind {
-                "prison_guard" => &mut k.prison_guard,
-                "police" => &mut k.police,
-                "administrative" => &mut k.administrative,
-                "health" => &mut k.health,
-                "technical" => &mut k.technical,
-                _ => &mut k.other,
-            } += 1;
+            self.held_by_kind.add(kind, 1);
         }
     }
 }

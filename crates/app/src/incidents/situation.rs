@@ -94,15 +94,7 @@ pub async fn situation(store: &Store, who: &Principal) -> Result<Situation, AppE
             continue;
         }
         line.held += n;
-        let k = &mut line.held_by_kind;
-        *match kind.as_str() {
-            "prison_guard" => &mut k.prison_guard,
-            "police" => &mut k.police,
-            "administrative" => &mut k.administrative,
-            "health" => &mut k.health,
-            "technical" => &mut k.technical,
-            _ => &mut k.other,
-        } += n;
+        line.held_by_kind.add(&kind, n);
     }
     let staff_held: Vec<HeldAt> = held.into_values().collect();
     let facilities_not_normal = store
@@ -127,24 +119,18 @@ pub async fn situation(store: &Store, who: &Principal) -> Result<Situation, AppE
     } else {
         Vec::new()
     };
-    let overdue_notifications = if who.allows(Action::NotificationRead, None)
-        || !matches!(who.facilities(Action::NotificationRead), custodia_domain::access::FacilityFilter::Only(ref c) if c.is_empty())
-    {
-        store
-            .notifications(&NotificationFilter {
-                status: Some("pending".into()),
-                due_before: Some(stamp.clone()),
-                limit: 500,
-                ..NotificationFilter::default()
-            })
-            .await?
-            .into_iter()
-            .filter(|n| who.allows(Action::NotificationRead, n.facility.as_deref()))
-            .map(|n| notification_view(n, &stamp))
-            .collect()
-    } else {
-        Vec::new()
-    };
+    let overdue_notifications = store
+        .notifications(&NotificationFilter {
+            status: Some("pending".into()),
+            due_before: Some(stamp.clone()),
+            limit: 500,
+            ..NotificationFilter::default()
+        })
+        .await?
+        .into_iter()
+        .filter(|n| who.allows(Action::NotificationRead, n.facility.as_deref()))
+        .map(|n| notification_view(n, &stamp))
+        .collect();
     let roll = national_roll(store, who).await?;
     Ok(Situation {
         at: stamp,
