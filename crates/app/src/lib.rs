@@ -6,6 +6,7 @@
 #![warn(missing_docs)]
 
 pub mod access_audit;
+pub mod account;
 pub mod error;
 pub mod facilities;
 pub mod history;

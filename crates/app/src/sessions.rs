@@ -50,6 +50,8 @@ pub struct Live {
     pub csrf_token: String,
     /// When it ends at the latest.
     pub expires_at: Timestamp,
+    /// The interface language the user chose (`es` or `en`).
+    pub language: String,
 }
 
 /// Written out by hand so that a stray `{:?}` can never print a secret.
@@ -144,6 +146,7 @@ pub async fn authenticate(store: &Store, secret: &str) -> Result<Live, AppError>
     }
     Ok(Live {
         principal: Principal::user(&creds.user.username, creds.user.grants, false),
+        language: creds.user.language,
         username: creds.user.username,
         csrf_token: session.csrf_token,
         expires_at: session.expires_at,

@@ -293,9 +293,14 @@ pub(crate) async fn issue(
 /// Revokes a token by id.
 pub async fn revoke_token(store: &Store, who: &Principal, id: i64) -> Result<ApiToken, AppError> {
     who.require(Action::UserAdmin, None)?;
+    revoke_own(store, &who.actor, id).await
+}
+
+/// Revokes a token by id once the caller's right to has been checked.
+pub(crate) async fn revoke_own(store: &Store, actor: &str, id: i64) -> Result<ApiToken, AppError> {
     let now = Timestamp::now();
     store
-        .write(&who.actor, async move |tx| {
+        .write(actor, async move |tx| {
             let token = tx
                 .revoke_token(id, now)
                 .await?

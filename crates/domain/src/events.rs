@@ -59,6 +59,10 @@ pub const USER_GRANTED: &str = "user.granted";
 pub const USER_DISABLED: &str = "user.disabled";
 /// A user was locked after repeated failed sign-ins.
 pub const USER_LOCKED: &str = "user.locked";
+/// A user chose their interface language.
+pub const USER_LANGUAGE_SET: &str = "user.language_set";
+/// A user changed their own password.
+pub const USER_PASSWORD_CHANGED: &str = "user.password_changed";
 /// An API token was created.
 pub const TOKEN_CREATED: &str = "token.created";
 /// An API token was revoked.

@@ -23,6 +23,13 @@ pub struct User {
     pub locked_until: Option<Timestamp>,
     /// Roles held, nationally or per facility.
     pub grants: Vec<Grant>,
+    /// The interface language they chose: `es` (the default) or `en`.
+    #[serde(default = "default_language")]
+    pub language: String,
+}
+
+fn default_language() -> String {
+    "es".to_owned()
 }
 
 /// What an API token may do beyond its user's grants.

@@ -63,6 +63,11 @@ pub const SQLITE: &[(i64, &str, &str)] = &[
         "seizures",
         include_str!("../migrations/sqlite/0011_seizures.sql"),
     ),
+    (
+        12,
+        "user preferences",
+        include_str!("../migrations/sqlite/0012_user_preferences.sql"),
+    ),
 ];
 
 /// (version, description, SQL) of each PostgreSQL migration.
@@ -121,6 +126,11 @@ pub const POSTGRES: &[(i64, &str, &str)] = &[
         11,
         "seizures",
         include_str!("../migrations/postgres/0011_seizures.sql"),
+    ),
+    (
+        12,
+        "user preferences",
+        include_str!("../migrations/postgres/0012_user_preferences.sql"),
     ),
 ];
 

@@ -288,6 +288,29 @@ impl Store {
         movements_of(&mut r.conn()?, person_id).await
     }
 
+    /// The movements at a facility that happened since `from` (canonical text), newest
+    /// first, at most `limit`, each with the person's registry number and name.
+    pub async fn movements_at_facility(
+        &self,
+        facility: &str,
+        from: &str,
+        limit: i64,
+    ) -> Result<Vec<(MovementRow, String, String)>, StoreError> {
+        let mut r = self.reader().await?;
+        r.conn()?
+            .fetch(
+                "SELECT m.id, m.person_id, m.episode_id, m.kind, m.facility, m.location_id, m.unit_id, \
+                 m.presence, m.reason, m.override_reason, m.occurred_at, m.until_at, m.recorded_at, \
+                 m.recorded_by, p.registry_number, p.full_name \
+                 FROM movements m JOIN persons p ON p.id = m.person_id \
+                 WHERE m.facility = $1 AND m.occurred_at >= $2 \
+                 ORDER BY m.occurred_at DESC, m.id DESC LIMIT $3",
+                &[facility.into(), from.into(), limit.into()],
+                |c| Ok((movement(c)?, c.text(14)?, c.text(15)?)),
+            )
+            .await
+    }
+
     /// Every stay, in the order recorded: for comparing with a rebuild from the journal.
     pub async fn all_movements(&self) -> Result<Vec<MovementRow>, StoreError> {
         let mut r = self.reader().await?;

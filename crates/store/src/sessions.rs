@@ -106,4 +106,20 @@ impl WriteTx {
             .await?;
         Ok(n > 0)
     }
+
+    /// Ends every session of a user but the one whose secret hashes to `keep`.
+    pub async fn revoke_other_sessions(
+        &mut self,
+        user_id: i64,
+        keep: &str,
+        now: Timestamp,
+    ) -> Result<u64, StoreError> {
+        let now = canonical(now);
+        self.conn()
+            .execute(
+                "UPDATE sessions SET revoked_at = $3 WHERE user_id = $1 AND id_hash <> $2 AND revoked_at IS NULL",
+                &[user_id.into(), keep.into(), now.as_str().into()],
+            )
+            .await
+    }
 }

@@ -50,6 +50,7 @@ fn user_row(r: &dyn Cells) -> Result<(User, String, i64), StoreError> {
                 .map(|t| instant("locked_until", t))
                 .transpose()?,
             grants: Vec::new(),
+            language: r.text(7)?,
         },
         r.text(5)?,
         r.int(6)?,
@@ -96,7 +97,7 @@ async fn credentials(
 ) -> Result<Option<Credentials>, StoreError> {
     let Some((mut user, password_hash, failed_logins)) = conn
         .fetch_optional(
-            "SELECT id, username, display_name, active, locked_until, password_hash, failed_logins \
+            "SELECT id, username, display_name, active, locked_until, password_hash, failed_logins, language \
              FROM users WHERE username = $1",
             &[username.into()],
             user_row,
@@ -163,7 +164,7 @@ impl Store {
         let mut grants = grants_of(&mut conn, None).await?;
         let rows = conn
             .fetch(
-                "SELECT id, username, display_name, active, locked_until, password_hash, failed_logins \
+                "SELECT id, username, display_name, active, locked_until, password_hash, failed_logins, language \
                  FROM users ORDER BY username",
                 &[],
                 user_row,
@@ -191,6 +192,20 @@ impl Store {
                 token_row,
             )
             .await
+    }
+
+    /// A user's own API tokens (never their secrets), newest first.
+    pub async fn tokens_of(&self, username: &str) -> Result<Vec<ApiToken>, StoreError> {
+        let mut r = self.reader().await?;
+        let rows = r
+            .conn()?
+            .fetch(
+                token_select!("WHERE u.username = $1 ORDER BY t.id DESC"),
+                &[username.into()],
+                token_row,
+            )
+            .await?;
+        Ok(rows.into_iter().map(|(t, _)| t).collect())
     }
 
     /// Every API token (never their secrets), newest first.
@@ -271,6 +286,40 @@ impl WriteTx {
                     i64::from(active).into(),
                     now.as_str().into(),
                 ],
+            )
+            .await?;
+        Ok(())
+    }
+
+    /// Sets a user's interface language.
+    pub async fn set_user_language(
+        &mut self,
+        user_id: i64,
+        language: &str,
+        now: Timestamp,
+    ) -> Result<(), StoreError> {
+        let now = canonical(now);
+        self.conn()
+            .execute(
+                "UPDATE users SET language = $2, updated_at = $3 WHERE id = $1",
+                &[user_id.into(), language.into(), now.as_str().into()],
+            )
+            .await?;
+        Ok(())
+    }
+
+    /// Replaces a user's password hash.
+    pub async fn set_password_hash(
+        &mut self,
+        user_id: i64,
+        password_hash: &str,
+        now: Timestamp,
+    ) -> Result<(), StoreError> {
+        let now = canonical(now);
+        self.conn()
+            .execute(
+                "UPDATE users SET password_hash = $2, updated_at = $3 WHERE id = $1",
+                &[user_id.into(), password_hash.into(), now.as_str().into()],
             )
             .await?;
         Ok(())

@@ -5,10 +5,11 @@
 #![warn(missing_docs)]
 
 mod api;
+mod docs;
 mod extract;
 mod middleware;
-mod pages;
 mod problem;
+pub mod ui;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -62,13 +63,6 @@ pub fn app(store: Store) -> Router {
 /// Builds the application as deployed.
 pub fn app_with(store: Store, options: Options) -> Router {
     let (api, doc) = parts();
-    let api = api
-        .route("/", axum::routing::get(pages::home))
-        .route(
-            "/login",
-            axum::routing::get(pages::login_page).post(pages::login),
-        )
-        .route("/logout", axum::routing::post(pages::logout));
     let openapi = Arc::new(doc.to_pretty_json().unwrap_or_else(|_| "{}".to_owned()));
     let state = AppState {
         store,
@@ -76,6 +70,10 @@ pub fn app_with(store: Store, options: Options) -> Router {
         throttle: Arc::default(),
         openapi,
     };
+    let api = api
+        .merge(ui::routes())
+        .merge(docs::routes(state.clone()))
+        .fallback(ui::fallback);
     middleware::wrap(api.with_state(state), options)
 }
 

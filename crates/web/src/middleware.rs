@@ -12,6 +12,7 @@ use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 
 use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::compression::CompressionLayer;
 
 use crate::problem::{PROBLEM_JSON, Problem};
 
@@ -31,6 +32,9 @@ pub fn wrap(router: Router, options: crate::Options) -> Router {
             .into_response()
         }))
         .layer(middleware::from_fn_with_state(options, around))
+        // Outermost, so that the layers inside read and write plain bodies; pages and
+        // JSON travel compressed to whoever accepts it (slow links at remote prisons).
+        .layer(CompressionLayer::new())
 }
 
 /// Requests from this machine must name it by a loopback name, so that a web page the

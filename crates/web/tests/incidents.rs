@@ -391,7 +391,7 @@ both_backends! {
         let overdue = ops.get("/api/v1/notifications?due_before=now").await;
         assert_eq!(overdue.body[0]["overdue"], true, "15 minutes have passed: {}", overdue.body);
         let home = home_page(&ops.base, "ops").await;
-        let alert = home.split("Overdue notifications").nth(1).expect("an alert on the dashboard");
+        let alert = home.split("id=\"notifications-h\"").nth(1).expect("overdue notifications on the dashboard");
         assert!(alert.contains("national_operations") && alert.contains("Toma de rehenes"), "{home}");
         assert_problem(&s.officer.get("/api/v1/notifications").await, 403, "forbidden", "officers do not make notifications");
         assert_eq!(s.director.get("/api/v1/notifications").await.body.as_array().map(Vec::len), Some(0), "national ones are not Turi's");

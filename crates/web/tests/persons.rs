@@ -595,7 +595,7 @@ both_backends! {
             .expect("page");
         let alert = home.split("role=\"alert\"").nth(1).expect("an alert on the dashboard");
         assert!(alert.contains("Ángel Cevallos Mora"), "{home}");
-        assert!(alert.contains("2025-07-10"), "{home}");
+        assert!(alert.contains("10 jul 2025"), "{home}");
         assert!(!alert.contains("Bruno"), "only the overdue: {home}");
 
         assert_problem(&api.get("/api/v1/deadlines?within_days=-1").await, 422, "invalid_input", "negative window");

@@ -565,3 +565,62 @@ pub async fn keep_apart_list(
     }
     Ok(visible)
 }
+
+/// A person's affiliation as their file shows it to intelligence roles.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct PersonAffiliation {
+    /// The group's id.
+    pub group_id: i64,
+    /// The group's name.
+    pub group_name: String,
+    /// `member`, `leader` or `associate`.
+    pub role: String,
+    /// Where the information comes from.
+    pub source: String,
+    /// How sure it is.
+    pub confidence: String,
+    /// From which day, if known.
+    pub since: Option<String>,
+    /// Until which day, if it ended.
+    pub until: Option<String>,
+}
+
+/// A person's affiliations, for those who see intelligence in the person's facility;
+/// for everyone else they do not exist.
+pub async fn affiliations(
+    store: &Store,
+    who: &Principal,
+    person_id: i64,
+) -> Result<Vec<PersonAffiliation>, AppError> {
+    require_sight(who, Action::IntelligenceRead, "affiliation")?;
+    let person = store
+        .person(person_id)
+        .await?
+        .ok_or_else(|| AppError::not_found("person", person_id))?;
+    who.require_in(
+        Action::IntelligenceRead,
+        &person.facility,
+        "person",
+        person_id,
+    )?;
+    let names: std::collections::HashMap<i64, String> = store
+        .groups()
+        .await?
+        .into_iter()
+        .map(|g| (g.id, g.name))
+        .collect();
+    Ok(store
+        .affiliations_of(person_id)
+        .await?
+        .into_iter()
+        .map(|a| PersonAffiliation {
+            group_name: names.get(&a.group_id).cloned().unwrap_or_default(),
+            group_id: a.group_id,
+            role: a.role,
+            source: a.source,
+            confidence: a.confidence,
+            since: a.since,
+            until: a.until,
+        })
+        .collect())
+}

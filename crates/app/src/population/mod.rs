@@ -33,12 +33,14 @@ pub use custody_end::{
 };
 pub use intelligence::{
     Affiliation, AffiliationView, Confidence, GroupRole, GroupView, KeepApartRequest,
-    KeepApartView, NewGroup, affiliate, groups, keep_apart_list, record_keep_apart, register_group,
+    KeepApartView, NewGroup, PersonAffiliation, affiliate, affiliations, groups, keep_apart_list,
+    record_keep_apart, register_group,
 };
 pub use place::{Override, PlacementRequest, PlacementView, place};
 pub use roll::{
-    FacilityRoll, FacilityTotals, LocationRoll, MovementView, NationalRoll, Occupant, Occupants,
-    RollPerson, RollTotals, movements, national_roll, occupants, roll,
+    FacilityMovement, FacilityRoll, FacilityTotals, LocationRoll, MovementView, NationalRoll,
+    Occupant, Occupants, RollPerson, RollTotals, facility_movements, movements, national_roll,
+    occupants, roll,
 };
 pub use transfers::{
     StepRequest, TransferRequest, TransferView, request as request_transfer, step as transfer_step,

@@ -427,6 +427,8 @@ pub async fn occupants(
 pub struct MovementView {
     /// Id.
     pub id: i64,
+    /// Whose.
+    pub person_id: i64,
     /// Custody episode.
     pub episode_id: i64,
     /// The movement that began the stay: `admitted`, `placed`, `moved`, `released`…
@@ -457,6 +459,7 @@ impl From<MovementRow> for MovementView {
     fn from(m: MovementRow) -> Self {
         MovementView {
             id: m.id,
+            person_id: m.person_id,
             episode_id: m.episode_id,
             kind: m.kind,
             facility: m.facility,
@@ -489,5 +492,39 @@ pub async fn movements(
         .await?
         .into_iter()
         .map(MovementView::from)
+        .collect())
+}
+
+/// A movement at a facility, with whose it is.
+#[derive(Debug, Clone, Serialize)]
+pub struct FacilityMovement {
+    /// The movement.
+    pub movement: MovementView,
+    /// The person's registry number.
+    pub registry_number: String,
+    /// The person's name.
+    pub full_name: String,
+}
+
+/// The most movements a facility's list shows.
+pub const FACILITY_MOVEMENTS_LIMIT: i64 = 500;
+
+/// The movements at a facility since `since` (today's, on its page), newest first.
+pub async fn facility_movements(
+    store: &Store,
+    who: &Principal,
+    facility: &str,
+    since: Timestamp,
+) -> Result<Vec<FacilityMovement>, AppError> {
+    who.require(Action::PersonRead, Some(facility))?;
+    Ok(store
+        .movements_at_facility(facility, &canonical(since), FACILITY_MOVEMENTS_LIMIT)
+        .await?
+        .into_iter()
+        .map(|(m, registry_number, full_name)| FacilityMovement {
+            movement: m.into(),
+            registry_number,
+            full_name,
+        })
         .collect())
 }

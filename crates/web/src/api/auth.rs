@@ -66,8 +66,8 @@ pub async fn session(
     State(s): State<AppState>,
     headers: axum::http::HeaderMap,
 ) -> Result<Json<SessionInfo>, ApiError> {
-    let secret =
-        crate::pages::session_cookie(&headers).ok_or(custodia_app::AppError::Unauthenticated)?;
+    let secret = crate::ui::session::session_cookie(&headers)
+        .ok_or(custodia_app::AppError::Unauthenticated)?;
     let live = custodia_app::sessions::authenticate(&s.store, &secret).await?;
     Ok(Json(SessionInfo {
         username: live.username,

@@ -115,7 +115,7 @@ pub fn add_to(doc: &mut OpenApi) {
     components.add_security_scheme(
         "session",
         SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::new(
-            crate::pages::SESSION_COOKIE,
+            crate::ui::session::SESSION_COOKIE,
         ))),
     );
     for (path, item) in doc.paths.paths.iter_mut() {

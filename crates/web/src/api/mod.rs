@@ -181,7 +181,7 @@ impl FromRequestParts<AppState> for Caller {
                 custodia_app::users::authenticate(&state.store, secret.trim()).await?,
             ));
         }
-        let secret = crate::pages::session_cookie(&parts.headers)
+        let secret = crate::ui::session::session_cookie(&parts.headers)
             .ok_or(custodia_app::AppError::Unauthenticated)?;
         let live = custodia_app::sessions::authenticate(&state.store, &secret).await?;
         let safe = matches!(parts.method, Method::GET | Method::HEAD | Method::OPTIONS);

@@ -1,0 +1,308 @@
+## Frame
+lang-name = English
+skip-to-content = Skip to content
+nav-label = Main navigation
+nav-dashboard = National dashboard
+nav-facilities = Facilities
+nav-persons = Persons
+nav-api = API
+nav-account = My account
+sign-out-as = Sign out ({ $x })
+
+## Errors
+error-title = Could not be done
+error-not-found-title = Not found
+error-not-found = The page does not exist or is out of your reach.
+error-throttled = Too many attempts; wait a few minutes.
+error-internal = Internal error; try again. If it persists, tell support.
+error-csrf = The form expired or did not come from Custodia; reload the page.
+error-status = Code { $n }
+error-back-home = Back to the dashboard
+err-required = This is required.
+err-too-long = The text is too long.
+err-wrong-password = The current password is not right.
+err-same-password = The new password must differ from the current one.
+err-passwords-differ = The two new passwords differ.
+err-too-short = The password must have at least 12 characters.
+err-too-common = That password is too common.
+err-contains-username = The password must not contain the username.
+err-out-of-range = The value is out of the allowed range.
+err-not-a-number = Write a whole number.
+err-negative = It must not be negative.
+err-unknown-language = Language not available.
+err-unknown-location = The place does not exist in this facility.
+err-placement-restricted = Placement restricted for security reasons — contact the security office.
+err-over-capacity = The place is full.
+err-no-words = Type letters or digits to search.
+
+## Sign-in
+login-title = Sign in
+login-intro = Prison service system of record. Authorised staff only.
+login-username = Username
+login-password = Password
+login-submit = Sign in
+login-failed = Invalid username or password.
+login-throttled = Too many attempts; wait a few minutes before trying again.
+
+## Account
+account-title = My account
+account-grants = My roles
+account-no-grants = You hold no roles.
+account-role = Role
+account-scope = Scope
+account-scope-national = National
+account-password = Change password
+account-password-changed = Password changed. Your other sessions were signed out.
+account-current-password = Current password
+account-new-password = New password
+account-confirm-password = Repeat the new password
+account-password-rule = At least 12 characters; not a common password nor your username.
+account-password-submit = Change password
+account-tokens = My API tokens
+account-tokens-intro = For another system to query Custodia on your behalf. Each token acts with your roles.
+account-token-issued = Copy the token now: it will not be shown again.
+account-no-tokens = You have no tokens.
+account-token-name = Name
+account-token-scope = Permission
+account-token-created = Created
+account-token-expires = Expires
+account-token-actions = Actions
+account-token-read-only = Read only
+account-token-full = Full
+account-token-revoked = Revoked on { $x }
+account-token-revoke = Revoke “{ $x }”
+account-token-new = New token
+account-token-days = Days valid (1 to { $n })
+account-token-create = Create token
+role-national-admin = National administration
+role-national-operations = National operations
+role-facility-director = Facility director
+role-facility-officer = Facility officer
+role-records-officer = Records and legal
+role-intelligence-analyst = Intelligence
+role-health-officer = Health
+role-inspector = Inspection
+role-integration = Integration
+
+## Dashboard
+dashboard-title = National dashboard
+dashboard-updated = Updated: { $x }. Refreshes itself every 30 seconds.
+dashboard-legal-unavailable = Legal deadlines could not be checked. Try again; if it persists, tell support.
+dashboard-overdue-title = { $n ->
+    [one] 1 person held past their legal limit
+   *[other] { $n } persons held past their legal limit
+}
+dashboard-overdue-since = due { $due }, { $days ->
+    [one] 1 day ago
+   *[other] { $days } days ago
+}
+deadline-pretrial-expiry = pretrial detention expired
+deadline-sentence-end = sentence served
+dashboard-situation = Situation
+dashboard-crises = Active crises
+dashboard-incidents = Open incidents
+dashboard-staff-held = Staff held
+dashboard-not-normal = Facilities not under normal control
+dashboard-in-transit = Persons in transit
+dashboard-notifications = Overdue notifications
+dashboard-since = since { $x }
+dashboard-due = due { $x }
+dashboard-held-detail = { $held } held, { $missing } missing
+dashboard-facilities = Population and capacity by facility
+dashboard-facility = Facility
+dashboard-on-roll = Population
+dashboard-capacity = Capacity
+dashboard-occupancy = Occupancy
+dashboard-unallocated = Not in a cell
+dashboard-transit = In transit
+dashboard-total = National total
+dashboard-bar-label = Occupancy { $x }
+incident-type-hostage-taking = Hostage-taking
+incident-type-riot = Riot
+incident-type-concerted-indiscipline = Concerted indiscipline
+incident-type-assault-on-staff = Assault on staff
+incident-type-assault-between-persons = Assault between persons
+incident-type-homicide = Homicide
+incident-type-death-in-custody = Death in custody
+incident-type-serious-injury = Serious injury
+incident-type-self-harm = Self-harm
+incident-type-escape = Escape
+incident-type-attempted-escape = Attempted escape
+incident-type-find-of-illicit-items = Find of illicit items
+incident-type-use-of-force = Use of force
+incident-type-fire = Fire
+incident-type-protest-or-hunger-strike = Protest or hunger strike
+incident-type-explosion-or-attack = Explosion or attack
+incident-type-staff-missing = Staff missing
+severity-low = low
+severity-medium = medium
+severity-high = high
+severity-critical = critical
+control-status-normal = normal
+control-status-disturbance = disturbance
+control-status-partial-loss-of-control = partial loss of control
+control-status-lost-control = control lost
+control-status-being-retaken = being retaken
+
+## Facilities
+facilities-title = Facilities
+facilities-province = Province
+facility-roll-at = Roll at { $x }
+facility-roll = Roll
+roll-total = Total on roll
+roll-in-place = In a cell
+roll-unallocated = Not yet in a cell
+roll-out = Out (temporary absence)
+roll-overdue-back = Overdue back
+roll-transit-in = Arriving by transfer
+roll-transit-out = Leaving by transfer
+roll-escaped = Escaped
+roll-capacity = Operational capacity
+roll-free = Free places
+roll-rate = Occupancy
+roll-overrides = Over capacity by override
+facility-alerts = Open alerts
+facility-alert-count = Count discrepancy
+facility-alert-count-detail = { $place }: counted { $counted }, expected { $expected } ({ $at })
+facility-alert-overdue-back = Overdue back
+facility-alert-overdue-back-detail = Person no. { $person } ({ $kind }), due back { $due }
+facility-units = Units and cells
+facility-place = Place
+facility-occupied = Occupied
+facility-capacity = Capacity
+facility-free = Free
+facility-out-of-service = out of service
+facility-not-in-cell = { $n ->
+    [one] 1 person not in a cell
+   *[other] { $n } persons not in a cell
+}
+facility-person = Person no. { $n }
+facility-count = Record a count
+facility-count-place = Place counted
+facility-count-counted = Persons counted
+facility-count-submit = Record count
+facility-count-ok = Count recorded: it matches the records.
+facility-count-discrepancy = Count recorded with a discrepancy: an alert was opened.
+facility-movements-today = Today's movements
+facility-no-movements = No movements today.
+facility-when = When
+facility-who = Who
+facility-what = What
+facility-on-duty = { $n ->
+    [one] 1 officer on duty
+   *[other] { $n } officers on duty
+}
+facility-nobody-on-duty = Nobody recorded on duty now.
+absence-court-appearance = court appearance
+absence-hospital = hospital
+absence-other = other absence
+presence-placed = in a cell
+presence-unallocated = not in a cell
+presence-out = out
+presence-in-transit = in transit
+presence-escaped = escaped
+presence-ended = custody ended
+movement-admitted = Admission
+movement-placed = Placement
+movement-moved = Cell move
+movement-released = Release
+movement-transfer-dispatched = Left on transfer
+movement-transfer-received = Arrived by transfer
+movement-transfer-cancelled = Transfer cancelled
+movement-absence-started = Temporary absence
+movement-absence-ended = Return
+movement-escaped = Escape
+movement-recaptured = Recapture
+movement-died = Death
+staff-kind-prison-guard = Prison guard
+staff-kind-police = Police
+staff-kind-administrative = Administrative
+staff-kind-health = Health
+staff-kind-technical = Technical
+staff-kind-other = Other
+
+## Persons
+persons-title = Find persons
+persons-search-label = Name, alias, ID card or registry number
+persons-search-submit = Search
+persons-search-hint = Results appear as you type; accents and small typos do not matter.
+persons-none = No results.
+persons-name = Name
+persons-registry = Registry
+persons-facility = Facility
+persons-released = released
+persons-more = There are more results: narrow the search.
+person-reason-title = Reason for reading
+person-reason-intro = Every read of a file is journaled with its reason. You are asked once per session.
+person-reason-label = Reason
+person-reason-required = Give the reason for reading.
+person-reason-transfer = Preparing a transfer
+person-reason-hearing = Court hearing
+person-reason-visit = Visits
+person-reason-review = File review
+person-reason-submit = Open file
+person-reading-for = Reading for: { $x }
+person-reason-change = change reason
+person-where = Where now
+person-unallocated = not yet in a cell
+person-not-in-custody = Not in custody (last facility: { $x }).
+person-identity = Identity
+person-given-names = Given names
+person-surnames = Surnames
+person-born = Born
+person-sex = Sex
+person-nationality = Nationality
+person-document = Document
+person-aliases = Aliases
+sex-male = male
+sex-female = female
+document-kind-cedula = ID card (cédula)
+document-kind-passport = Passport
+document-kind-other = Other document
+person-legal = Legal situation
+person-admitted = admitted { $x }
+person-released = left { $x }
+person-legal-status = Status
+legal-status-pretrial = pretrial detainee
+legal-status-sentenced = sentenced
+legal-status-other = other court order
+person-pretrial-expiry = Pretrial detention expires
+person-release-date = Release date
+person-days-left = Time left
+person-days = { $n ->
+    [one] 1 day left
+   *[other] { $n } days left
+}
+person-days-overdue = { $n ->
+    [one] OVERDUE by 1 day
+   *[other] OVERDUE by { $n } days
+}
+person-doc-kind = Document
+person-doc-case = Case
+person-doc-court = Court
+person-doc-issued = Issued
+person-doc-offences = Offences
+legal-document-pretrial-detention-order = Pretrial detention order
+legal-document-sentence = Sentence
+legal-document-other-court-order = Other court order
+legal-document-suspension = Suspension
+person-health-notes = Health notes:
+person-movements = Movements
+person-corrections = Corrections
+person-affiliations = Groups (intelligence)
+person-keep-apart = Keep-apart rules (intelligence)
+person-none = None.
+group-role-member = member
+group-role-leader = leader
+group-role-associate = associate
+confidence-low = low confidence
+confidence-medium = medium confidence
+confidence-high = high confidence
+keep-apart-reason-rival-gang = Rival gang
+keep-apart-reason-victim-and-perpetrator = Victim and perpetrator
+keep-apart-reason-witness = Witness
+keep-apart-reason-threat = Threat
+keep-apart-reason-other = Other reason
+keep-apart-scope-cell = cell
+keep-apart-scope-unit = unit
+keep-apart-scope-facility = facility

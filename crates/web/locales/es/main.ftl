@@ -1,0 +1,308 @@
+## Frame
+lang-name = Español
+skip-to-content = Saltar al contenido
+nav-label = Navegación principal
+nav-dashboard = Panel nacional
+nav-facilities = Centros
+nav-persons = Personas
+nav-api = API
+nav-account = Mi cuenta
+sign-out-as = Salir ({ $x })
+
+## Errors
+error-title = No se pudo completar
+error-not-found-title = No encontrado
+error-not-found = La página no existe o no está a su alcance.
+error-throttled = Demasiados intentos; espere unos minutos.
+error-internal = Error interno; inténtelo de nuevo. Si persiste, avise a soporte.
+error-csrf = El formulario caducó o no vino de Custodia; vuelva a cargar la página.
+error-status = Código { $n }
+error-back-home = Volver al panel
+err-required = Este dato es obligatorio.
+err-too-long = El texto es demasiado largo.
+err-wrong-password = La contraseña actual no es correcta.
+err-same-password = La nueva contraseña debe ser distinta de la actual.
+err-passwords-differ = Las dos contraseñas nuevas no coinciden.
+err-too-short = La contraseña debe tener al menos 12 caracteres.
+err-too-common = Esa contraseña es demasiado común.
+err-contains-username = La contraseña no puede contener el usuario.
+err-out-of-range = El valor está fuera del rango permitido.
+err-not-a-number = Escriba un número entero.
+err-negative = No puede ser negativo.
+err-unknown-language = Idioma no disponible.
+err-unknown-location = El lugar no existe en este centro.
+err-placement-restricted = Ubicación restringida por razones de seguridad: contacte a la oficina de seguridad.
+err-over-capacity = El lugar está lleno.
+err-no-words = Escriba letras o cifras para buscar.
+
+## Sign-in
+login-title = Ingresar
+login-intro = Sistema de registro penitenciario. Solo personal autorizado.
+login-username = Usuario
+login-password = Contraseña
+login-submit = Ingresar
+login-failed = Usuario o contraseña no válidos.
+login-throttled = Demasiados intentos; espere unos minutos antes de volver a intentar.
+
+## Account
+account-title = Mi cuenta
+account-grants = Mis funciones
+account-no-grants = No tiene funciones asignadas.
+account-role = Función
+account-scope = Alcance
+account-scope-national = Nacional
+account-password = Cambiar contraseña
+account-password-changed = Contraseña cambiada. Sus otras sesiones se cerraron.
+account-current-password = Contraseña actual
+account-new-password = Nueva contraseña
+account-confirm-password = Repita la nueva contraseña
+account-password-rule = Al menos 12 caracteres; no una contraseña común ni su usuario.
+account-password-submit = Cambiar contraseña
+account-tokens = Mis tokens de API
+account-tokens-intro = Para que otro sistema consulte Custodia en su nombre. Cada token actúa con sus funciones.
+account-token-issued = Copie el token ahora: no se volverá a mostrar.
+account-no-tokens = No tiene tokens.
+account-token-name = Nombre
+account-token-scope = Permiso
+account-token-created = Creado
+account-token-expires = Vence
+account-token-actions = Acciones
+account-token-read-only = Solo lectura
+account-token-full = Completo
+account-token-revoked = Revocado el { $x }
+account-token-revoke = Revocar «{ $x }»
+account-token-new = Nuevo token
+account-token-days = Días de validez (1 a { $n })
+account-token-create = Crear token
+role-national-admin = Administración nacional
+role-national-operations = Operaciones nacionales
+role-facility-director = Dirección de centro
+role-facility-officer = Agente del centro
+role-records-officer = Registro y asuntos legales
+role-intelligence-analyst = Inteligencia penitenciaria
+role-health-officer = Salud
+role-inspector = Inspección
+role-integration = Integración
+
+## Dashboard
+dashboard-title = Panel nacional
+dashboard-updated = Actualizado: { $x }. Se actualiza solo cada 30 segundos.
+dashboard-legal-unavailable = No se pudieron comprobar los plazos legales. Inténtelo de nuevo; si persiste, avise a soporte.
+dashboard-overdue-title = { $n ->
+    [one] 1 persona retenida más allá de su plazo legal
+   *[other] { $n } personas retenidas más allá de su plazo legal
+}
+dashboard-overdue-since = venció el { $due }, hace { $days ->
+    [one] 1 día
+   *[other] { $days } días
+}
+deadline-pretrial-expiry = caducidad de la prisión preventiva
+deadline-sentence-end = pena cumplida
+dashboard-situation = Situación
+dashboard-crises = Crisis activas
+dashboard-incidents = Incidentes abiertos
+dashboard-staff-held = Agentes retenidos
+dashboard-not-normal = Centros sin control normal
+dashboard-in-transit = Personas en traslado
+dashboard-notifications = Notificaciones vencidas
+dashboard-since = desde { $x }
+dashboard-due = vence { $x }
+dashboard-held-detail = { $held } retenidos, { $missing } desaparecidos
+dashboard-facilities = Población y capacidad por centro
+dashboard-facility = Centro
+dashboard-on-roll = Población
+dashboard-capacity = Capacidad
+dashboard-occupancy = Ocupación
+dashboard-unallocated = Sin celda
+dashboard-transit = En traslado
+dashboard-total = Total nacional
+dashboard-bar-label = Ocupación { $x }
+incident-type-hostage-taking = Toma de rehenes
+incident-type-riot = Motín
+incident-type-concerted-indiscipline = Indisciplina colectiva
+incident-type-assault-on-staff = Agresión a personal
+incident-type-assault-between-persons = Agresión entre PPL
+incident-type-homicide = Homicidio
+incident-type-death-in-custody = Muerte bajo custodia
+incident-type-serious-injury = Lesión grave
+incident-type-self-harm = Autolesión
+incident-type-escape = Fuga
+incident-type-attempted-escape = Intento de fuga
+incident-type-find-of-illicit-items = Hallazgo de objetos ilícitos
+incident-type-use-of-force = Uso de la fuerza
+incident-type-fire = Incendio
+incident-type-protest-or-hunger-strike = Protesta o huelga de hambre
+incident-type-explosion-or-attack = Explosión o atentado
+incident-type-staff-missing = Personal desaparecido
+severity-low = baja
+severity-medium = media
+severity-high = alta
+severity-critical = crítica
+control-status-normal = normal
+control-status-disturbance = alteración
+control-status-partial-loss-of-control = pérdida parcial de control
+control-status-lost-control = control perdido
+control-status-being-retaken = en retoma
+
+## Facilities
+facilities-title = Centros
+facilities-province = Provincia
+facility-roll-at = Recuento al { $x }
+facility-roll = Recuento
+roll-total = Total en lista
+roll-in-place = En celda
+roll-unallocated = Sin celda asignada
+roll-out = Fuera (salida temporal)
+roll-overdue-back = Retorno vencido
+roll-transit-in = Llegando en traslado
+roll-transit-out = Saliendo en traslado
+roll-escaped = Evadidos
+roll-capacity = Capacidad operativa
+roll-free = Plazas libres
+roll-rate = Ocupación
+roll-overrides = Sobre capacidad autorizada
+facility-alerts = Alertas abiertas
+facility-alert-count = Diferencia en conteo
+facility-alert-count-detail = { $place }: contados { $counted }, esperados { $expected } ({ $at })
+facility-alert-overdue-back = Retorno vencido
+facility-alert-overdue-back-detail = PPL n.º { $person } ({ $kind }), debía volver { $due }
+facility-units = Pabellones y celdas
+facility-place = Lugar
+facility-occupied = Ocupadas
+facility-capacity = Capacidad
+facility-free = Libres
+facility-out-of-service = fuera de servicio
+facility-not-in-cell = { $n ->
+    [one] 1 persona fuera de celda
+   *[other] { $n } personas fuera de celda
+}
+facility-person = PPL n.º { $n }
+facility-count = Registrar conteo
+facility-count-place = Lugar contado
+facility-count-counted = Personas contadas
+facility-count-submit = Registrar conteo
+facility-count-ok = Conteo registrado: coincide con los registros.
+facility-count-discrepancy = Conteo registrado con diferencia: se abrió una alerta.
+facility-movements-today = Movimientos de hoy
+facility-no-movements = Sin movimientos hoy.
+facility-when = Cuándo
+facility-who = Quién
+facility-what = Qué
+facility-on-duty = { $n ->
+    [one] 1 agente de turno
+   *[other] { $n } agentes de turno
+}
+facility-nobody-on-duty = Nadie registrado de turno ahora.
+absence-court-appearance = audiencia
+absence-hospital = hospital
+absence-other = otra salida
+presence-placed = en celda
+presence-unallocated = sin celda
+presence-out = fuera
+presence-in-transit = en traslado
+presence-escaped = evadido
+presence-ended = fin de custodia
+movement-admitted = Ingreso
+movement-placed = Ubicación
+movement-moved = Cambio de celda
+movement-released = Excarcelación
+movement-transfer-dispatched = Salida en traslado
+movement-transfer-received = Llegada de traslado
+movement-transfer-cancelled = Traslado cancelado
+movement-absence-started = Salida temporal
+movement-absence-ended = Retorno
+movement-escaped = Fuga
+movement-recaptured = Recaptura
+movement-died = Fallecimiento
+staff-kind-prison-guard = ASP
+staff-kind-police = Policía
+staff-kind-administrative = Administrativo
+staff-kind-health = Salud
+staff-kind-technical = Técnico
+staff-kind-other = Otro
+
+## Persons
+persons-title = Buscar personas
+persons-search-label = Nombre, alias, cédula o número de registro
+persons-search-submit = Buscar
+persons-search-hint = Los resultados aparecen mientras escribe; no importan tildes ni pequeños errores.
+persons-none = Sin resultados.
+persons-name = Nombre
+persons-registry = Registro
+persons-facility = Centro
+persons-released = liberado
+persons-more = Hay más resultados: precise la búsqueda.
+person-reason-title = Motivo de la consulta
+person-reason-intro = Cada lectura de un expediente queda registrada con su motivo. Se le pregunta una vez por sesión.
+person-reason-label = Motivo
+person-reason-required = Indique el motivo de la consulta.
+person-reason-transfer = Preparación de traslado
+person-reason-hearing = Audiencia judicial
+person-reason-visit = Gestión de visitas
+person-reason-review = Revisión de expediente
+person-reason-submit = Abrir expediente
+person-reading-for = Consultando por: { $x }
+person-reason-change = cambiar motivo
+person-where = Ubicación actual
+person-unallocated = sin celda asignada
+person-not-in-custody = No está bajo custodia (último centro: { $x }).
+person-identity = Identidad
+person-given-names = Nombres
+person-surnames = Apellidos
+person-born = Nacimiento
+person-sex = Sexo
+person-nationality = Nacionalidad
+person-document = Documento
+person-aliases = Alias
+sex-male = hombre
+sex-female = mujer
+document-kind-cedula = Cédula
+document-kind-passport = Pasaporte
+document-kind-other = Otro documento
+person-legal = Situación jurídica
+person-admitted = ingreso { $x }
+person-released = salida { $x }
+person-legal-status = Situación
+legal-status-pretrial = procesado (prisión preventiva)
+legal-status-sentenced = sentenciado
+legal-status-other = otra orden judicial
+person-pretrial-expiry = Caducidad de la prisión preventiva
+person-release-date = Fecha de libertad
+person-days-left = Plazo
+person-days = { $n ->
+    [one] queda 1 día
+   *[other] quedan { $n } días
+}
+person-days-overdue = { $n ->
+    [one] VENCIDO hace 1 día
+   *[other] VENCIDO hace { $n } días
+}
+person-doc-kind = Documento
+person-doc-case = Causa
+person-doc-court = Juzgado
+person-doc-issued = Emitido
+person-doc-offences = Delitos
+legal-document-pretrial-detention-order = Orden de prisión preventiva
+legal-document-sentence = Sentencia
+legal-document-other-court-order = Otra orden judicial
+legal-document-suspension = Suspensión
+person-health-notes = Notas de salud:
+person-movements = Movimientos
+person-corrections = Correcciones
+person-affiliations = Grupos (inteligencia)
+person-keep-apart = Reglas de separación (inteligencia)
+person-none = Ninguno.
+group-role-member = miembro
+group-role-leader = cabecilla
+group-role-associate = asociado
+confidence-low = confianza baja
+confidence-medium = confianza media
+confidence-high = confianza alta
+keep-apart-reason-rival-gang = Banda rival
+keep-apart-reason-victim-and-perpetrator = Víctima y agresor
+keep-apart-reason-witness = Testigo
+keep-apart-reason-threat = Amenaza
+keep-apart-reason-other = Otro motivo
+keep-apart-scope-cell = celda
+keep-apart-scope-unit = pabellón
+keep-apart-scope-facility = centro

@@ -1,0 +1,60 @@
+//! The web interface for staff: server-rendered pages from askama templates (escaped by
+//! default), htmx for the parts that update themselves, one stylesheet, every asset
+//! embedded. Spanish by default, English per user or per request. Every form posts
+//! through the same use cases as the API.
+
+pub mod account;
+pub mod assets;
+pub mod auth;
+pub mod dashboard;
+pub mod facility;
+pub mod format;
+pub mod forms;
+pub mod i18n;
+pub mod page;
+pub mod persons;
+pub mod session;
+
+use axum::Router;
+use axum::http::Uri;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+
+use crate::AppState;
+use session::Visitor;
+
+/// The interface's routes.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/", get(dashboard::show))
+        .route("/dashboard/live", get(dashboard::live))
+        .route("/login", get(auth::login_page).post(auth::login))
+        .route("/logout", post(auth::logout))
+        .route("/account", get(account::show))
+        .route("/account/language", post(account::set_language))
+        .route("/account/password", post(account::change_password))
+        .route("/account/tokens", post(account::create_token))
+        .route("/account/tokens/{id}/revoke", post(account::revoke_token))
+        .route("/facilities", get(facility::list))
+        .route("/facilities/{code}", get(facility::show))
+        .route("/facilities/{code}/units/{id}", get(facility::unit))
+        .route("/facilities/{code}/counts", post(facility::record_count))
+        .route("/persons", get(persons::search))
+        .route("/persons/results", get(persons::search_results))
+        .route("/persons/{id}", get(persons::file))
+        .route("/assets/{name}", get(assets::serve))
+}
+
+/// What answers an address nothing serves: a problem document under `/api`, the 404
+/// page elsewhere.
+pub async fn fallback(visitor: Visitor, uri: Uri) -> Response {
+    if uri.path().starts_with("/api/") || uri.path() == "/api" {
+        return crate::problem::Problem::new(
+            axum::http::StatusCode::NOT_FOUND,
+            "not_found",
+            "no such resource",
+        )
+        .into_response();
+    }
+    page::not_found(page::Chrome::visitor(visitor.lang, "error-not-found-title"))
+}
