@@ -65,7 +65,7 @@ pub const SQLITE: &[(i64, &str, &str)] = &[
     ),
     (
         12,
-        "user preferences",
+        "user_preferences",
         include_str!("../migrations/sqlite/0012_user_preferences.sql"),
     ),
 ];
@@ -129,7 +129,7 @@ pub const POSTGRES: &[(i64, &str, &str)] = &[
     ),
     (
         12,
-        "user preferences",
+        "user_preferences",
         include_str!("../migrations/postgres/0012_user_preferences.sql"),
     ),
 ];

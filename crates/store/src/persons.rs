@@ -322,6 +322,38 @@ impl Store {
     }
 }
 
+async fn possible_duplicates(
+    conn: &mut Conn<'_>,
+    document_key: Option<&str>,
+    name_key: &str,
+    date_of_birth: &str,
+) -> Result<Vec<PersonRow>, StoreError> {
+    conn.fetch(
+        "SELECT id, registry_number, identity, full_name, facility, in_custody, \
+         created_at, updated_at FROM persons WHERE document_key = $1 \
+         UNION SELECT id, registry_number, identity, full_name, facility, \
+         in_custody, created_at, updated_at FROM persons \
+         WHERE name_key = $2 AND date_of_birth = $3 ORDER BY 1 LIMIT 50",
+        &[document_key.into(), name_key.into(), date_of_birth.into()],
+        person,
+    )
+    .await
+}
+
+impl Store {
+    /// Persons with this document key, or these folded names and date of birth, outside
+    /// any write (an admission form's inline check).
+    pub async fn possible_duplicates(
+        &self,
+        document_key: Option<&str>,
+        name_key: &str,
+        date_of_birth: &str,
+    ) -> Result<Vec<PersonRow>, StoreError> {
+        let mut r = self.reader().await?;
+        possible_duplicates(&mut r.conn()?, document_key, name_key, date_of_birth).await
+    }
+}
+
 fn deadline(r: &dyn Cells) -> Result<DeadlineRow, StoreError> {
     Ok(DeadlineRow {
         person_id: r.int(0)?,
@@ -346,17 +378,7 @@ impl WriteTx {
         name_key: &str,
         date_of_birth: &str,
     ) -> Result<Vec<PersonRow>, StoreError> {
-        self.conn()
-            .fetch(
-                "SELECT id, registry_number, identity, full_name, facility, in_custody, \
-                 created_at, updated_at FROM persons WHERE document_key = $1 \
-                 UNION SELECT id, registry_number, identity, full_name, facility, \
-                 in_custody, created_at, updated_at FROM persons \
-                 WHERE name_key = $2 AND date_of_birth = $3 ORDER BY 1 LIMIT 50",
-                &[document_key.into(), name_key.into(), date_of_birth.into()],
-                person,
-            )
-            .await
+        possible_duplicates(&mut self.conn(), document_key, name_key, date_of_birth).await
     }
 
     /// Registers a person; returns the id. The registry number derives from the id.

@@ -6,6 +6,7 @@ mod correct;
 mod deadlines;
 mod file;
 mod legal;
+mod precheck;
 mod search;
 
 pub(crate) use admit::invalid as invalid_field;
@@ -14,6 +15,7 @@ pub use correct::{Correction, correct};
 pub use deadlines::{DeadlineItem, Deadlines, deadlines};
 pub use file::{CorrectionView, DocumentView, EpisodeView, PersonFile, file};
 pub use legal::{Release, ReleaseReason, record_document, release};
+pub use precheck::{Findings, Precheck, Suggestion, WrongAge, precheck};
 pub use search::{Found, SearchPage, search};
 
 use jiff::Timestamp;

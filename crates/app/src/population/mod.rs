@@ -43,8 +43,8 @@ pub use roll::{
     occupants, roll,
 };
 pub use transfers::{
-    StepRequest, TransferRequest, TransferView, request as request_transfer, step as transfer_step,
-    transfer, transfers,
+    StepRequest, TransferRequest, TransferView, next_steps, request as request_transfer,
+    step as transfer_step, transfer, transfers,
 };
 
 use std::collections::{HashMap, HashSet};

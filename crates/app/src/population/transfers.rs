@@ -345,16 +345,7 @@ pub(crate) fn authorise_step(
     t: &TransferRow,
     step: TransferStep,
 ) -> Result<(), AppError> {
-    let allowed = match step {
-        TransferStep::Approve => who.allows(Action::TransferApprove, None),
-        TransferStep::Dispatch => who.allows(Action::PlacementWrite, Some(&t.from_facility)),
-        TransferStep::Receive => who.allows(Action::PlacementWrite, Some(&t.to_facility)),
-        TransferStep::Cancel => {
-            who.allows(Action::TransferRequest, Some(&t.from_facility))
-                || who.allows(Action::TransferApprove, None)
-        }
-    };
-    if allowed {
+    if may_take(who, &t.from_facility, &t.to_facility, step) {
         Ok(())
     } else {
         Err(AppError::Forbidden {
@@ -365,6 +356,32 @@ pub(crate) fn authorise_step(
             },
         })
     }
+}
+
+fn may_take(who: &Principal, from: &str, to: &str, step: TransferStep) -> bool {
+    match step {
+        TransferStep::Approve => who.allows(Action::TransferApprove, None),
+        TransferStep::Dispatch => who.allows(Action::PlacementWrite, Some(from)),
+        TransferStep::Receive => who.allows(Action::PlacementWrite, Some(to)),
+        TransferStep::Cancel => {
+            who.allows(Action::TransferRequest, Some(from))
+                || who.allows(Action::TransferApprove, None)
+        }
+    }
+}
+
+/// The steps `who` may take on a transfer now: those its status allows next and their
+/// role allows them (the interface shows one button each).
+pub fn next_steps(who: &Principal, t: &TransferView) -> Vec<TransferStep> {
+    let Ok(status) = TransferStatus::parse(&t.status) else {
+        return Vec::new();
+    };
+    TransferStep::ALL
+        .iter()
+        .copied()
+        .filter(|step| status.after(*step).is_ok())
+        .filter(|step| may_take(who, &t.from_facility, &t.to_facility, *step))
+        .collect()
 }
 
 /// When a step happened: `at` if given (not in the future), else now.

@@ -306,3 +306,153 @@ keep-apart-reason-other = Other reason
 keep-apart-scope-cell = cell
 keep-apart-scope-unit = unit
 keep-apart-scope-facility = facility
+
+nav-admission = Admission
+nav-transfers = Transfers
+
+## Forms
+form-optional = (optional)
+form-one-per-line = One per line.
+form-problems = { $n ->
+    [one] There is one problem with the form:
+   *[other] There are { $n } problems with the form:
+}
+err-not-a-date = Enter a date (YYYY-MM-DD).
+err-not-a-time = Enter a date and time.
+err-invalid-cedula = The cédula number is not valid: check the digits.
+err-cedula-shape = A cédula has exactly 10 digits.
+err-cedula-province = The first two digits are not a province code (01–24 or 30).
+err-cedula-not-a-person = The third digit must be below 6 for a person.
+err-cedula-check-digit = The check digit does not match: check the numbers.
+err-wrong-age-group = This facility cannot hold a person of this age.
+err-wrong-sex = This facility does not hold persons of this sex.
+err-identity-mismatch = The identity does not match the registered person chosen.
+err-already-in-custody = The person is already in custody.
+err-deceased = The person died in custody.
+err-not-in-custody = The person is not in custody.
+err-in-the-future = The date cannot be in the future.
+
+## Admission
+admission-title = Admit a person
+admission-intro = Record the admission with the court order that allows it (Mandela Rule 7). Checks run as you type.
+admission-step-identity = 1. Facility and identity
+admission-step-order = 2. Court order
+admission-step-arrest = 3. Arrest, injuries and property
+admission-step-record = 4. Contacts, health and rights
+admission-facility = Receiving facility
+admission-admitted-at = Date and time of admission
+admission-first-surname = First surname
+admission-second-surname = Second surname
+admission-nationality = Nationality (country code, e.g. EC)
+admission-document-kind = Document type
+admission-document-number = Document number
+admission-cedula-ok = Valid cédula.
+admission-wrong-age-adolescents = Adolescent: may only be admitted to an adolescent centre (CAI).
+admission-wrong-age-adults = Adult: may not be admitted to an adolescent centre (CAI).
+admission-suggested = Facilities that can hold them:
+admission-no-suggestion = No registered facility can hold them.
+admission-duplicates = { $n ->
+    [one] This person may already be registered:
+   *[other] This person may already be registered ({ $n } matches):
+}
+admission-duplicate-same-document = same document
+admission-duplicate-same-name-and-birth = same name and date of birth
+admission-duplicate-held = in custody at { $x }
+admission-duplicate-free = not in custody
+admission-link = It is { $x }
+admission-confirm-new = It is someone else: register a new person
+admission-duplicates-found = Possible duplicates: say whether this is a registered person or a new one.
+admission-order-kind = Kind of order
+admission-case-number = Case number
+admission-court = Court
+admission-judge = Judge
+admission-issued-on = Date of the order
+admission-carried-out-on = Date the pretrial detention began
+admission-pretrial-hint = For pretrial detention: the offence and its maximum penalty set the limit (COIP art. 541).
+admission-offence = Offence
+admission-offence-article = Article
+admission-offence-max-years = Maximum penalty (years)
+admission-sentence-hint = For a sentence: the term and the day it starts.
+admission-sentence-years = Years
+admission-sentence-months = Months
+admission-sentence-days = Days
+admission-start-on = Sentence start
+admission-order-description = Description (other court order)
+admission-arrest-at = Date and time of arrest
+admission-arrest-place = Place of arrest
+admission-arrest-authority = Arresting authority
+admission-injuries = Visible injuries
+admission-complaints = The person's complaints
+admission-injuries-reported-to = Authority told of the injuries
+admission-property = Property
+admission-property-hint = One per line; "2 x belt" for several.
+admission-property-received-by = Received by
+admission-property-signed = The person signed the inventory
+admission-contact-name = Emergency contact
+admission-contact-relationship = Relationship
+admission-contact-phone = Phone
+admission-children = Dependent children under 18
+admission-screening = Health screening on admission
+admission-screening-notes = Health notes
+admission-screening-hint = Only health staff see them.
+admission-rights-informed = The person was told of their rights
+admission-rights-language = Language they were told in
+admission-submit = Record the admission
+admission-read-reason = Admission
+screening-done = done
+screening-pending = pending
+
+## Placement
+placement-title = Placement of { $x }
+placement-admitted = Admission recorded. Now assign a cell.
+placement-facility = Facility: { $x }
+placement-current = in { $x }
+placement-unallocated = no cell assigned
+placement-open-file = Open the file
+placement-place = Place or move within the facility
+placement-cell-label = Cell
+placement-cell = { $cell } — { $free } free of { $capacity }
+placement-allowed = Placement allowed.
+placement-choose = Choose a cell.
+placement-refused = This placement is not allowed:
+placement-overridable = The director may authorise it in writing, with a reason.
+placement-rule = { $n ->
+   *[other] rule no. { $n }
+}
+placement-reason = Reason
+placement-occurred-at = Date and time, if earlier
+placement-override = Reason for the over-capacity authorisation
+placement-override-hint = Directors only: it is journaled and shown on the facility's roll.
+placement-submit = Place
+placement-read-reason = Placement
+
+## Transfers
+transfer-request = Request a transfer
+transfer-to = Destination facility
+transfer-reason-label = Reason
+transfer-note = Note
+transfer-request-submit = Request the transfer
+transfer-reason-security = Security
+transfer-reason-overcrowding = Overcrowding
+transfer-reason-health = Health
+transfer-reason-court-order = Court order
+transfer-reason-family-proximity = Family proximity
+transfer-reason-other = Other
+transfer-status-requested = requested
+transfer-status-approved = approved
+transfer-status-dispatched = in transit
+transfer-status-received = received
+transfer-status-cancelled = cancelled
+transfer-step-approve = Approve
+transfer-step-dispatch = Dispatch
+transfer-step-receive = Receive
+transfer-step-cancel = Cancel
+transfers-title = Transfers
+transfers-status = Status
+transfers-all = All
+transfers-filter = Filter
+transfers-none = No transfers.
+transfers-person = Person
+transfers-route = From → to
+transfers-requested = Requested
+transfers-actions = Actions

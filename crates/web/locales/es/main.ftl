@@ -306,3 +306,156 @@ keep-apart-reason-other = Otro motivo
 keep-apart-scope-cell = celda
 keep-apart-scope-unit = pabellón
 keep-apart-scope-facility = centro
+
+nav-admission = Ingreso
+nav-transfers = Traslados
+
+## Formularios
+form-optional = (opcional)
+form-one-per-line = Uno por línea.
+form-problems = { $n ->
+    [one] Hay un problema en el formulario:
+   *[other] Hay { $n } problemas en el formulario:
+}
+err-not-a-date = Escriba una fecha (AAAA-MM-DD).
+err-not-a-time = Escriba una fecha y hora.
+err-invalid-cedula = El número de cédula no es válido: revise los dígitos.
+err-cedula-shape = Una cédula tiene exactamente 10 dígitos.
+err-cedula-province = Los dos primeros dígitos no son un código de provincia (01–24 o 30).
+err-cedula-not-a-person = El tercer dígito debe ser menor que 6 para una persona.
+err-cedula-check-digit = El dígito verificador no coincide: revise los números.
+err-wrong-age-group = Este centro no puede recibir a una persona de esta edad.
+err-wrong-sex = Este centro no recibe personas de este sexo.
+err-identity-mismatch = La identidad no coincide con la persona registrada elegida.
+err-already-in-custody = La persona ya está bajo custodia.
+err-deceased = La persona falleció bajo custodia.
+err-not-in-custody = La persona no está bajo custodia.
+err-in-the-future = La fecha no puede estar en el futuro.
+
+## Ingreso
+admission-title = Ingreso de una persona
+admission-intro = Registre el ingreso con la orden judicial que lo permite (Regla Mandela 7). Los controles se hacen mientras escribe.
+admission-step-identity = 1. Centro e identidad
+admission-step-order = 2. Orden judicial
+admission-step-arrest = 3. Detención, lesiones y pertenencias
+admission-step-record = 4. Contactos, salud y derechos
+admission-facility = Centro que recibe
+admission-admitted-at = Fecha y hora de ingreso
+admission-first-surname = Primer apellido
+admission-second-surname = Segundo apellido
+admission-nationality = Nacionalidad (código de país, p. ej. EC)
+admission-document-kind = Tipo de documento
+admission-document-number = Número de documento
+admission-cedula-ok = Cédula válida.
+admission-wrong-age-adolescents = Persona adolescente: solo puede ingresar a un centro de adolescentes (CAI).
+admission-wrong-age-adults = Persona adulta: no puede ingresar a un centro de adolescentes (CAI).
+admission-suggested = Centros que pueden recibirla:
+admission-no-suggestion = No hay ningún centro registrado que pueda recibirla.
+admission-duplicates = { $n ->
+    [one] Esta persona puede estar ya registrada:
+   *[other] Esta persona puede estar ya registrada ({ $n } coincidencias):
+}
+admission-duplicate-same-document = mismo documento
+admission-duplicate-same-name-and-birth = mismo nombre y fecha de nacimiento
+admission-duplicate-held = bajo custodia en { $x }
+admission-duplicate-free = no está bajo custodia
+admission-link = Es { $x }
+admission-confirm-new = Es otra persona: registrarla como nueva
+admission-duplicates-found = Posibles duplicados: indique si es una persona ya registrada o una nueva.
+admission-order-kind = Tipo de orden
+admission-case-number = Número de causa
+admission-court = Juzgado o tribunal
+admission-judge = Juez o jueza
+admission-issued-on = Fecha de la orden
+admission-carried-out-on = Fecha en que se ejecutó la prisión preventiva
+admission-pretrial-hint = Para prisión preventiva: el delito y la pena máxima fijan el plazo (COIP art. 541).
+admission-offence = Delito
+admission-offence-article = Artículo
+admission-offence-max-years = Pena máxima (años)
+admission-sentence-hint = Para una sentencia: la pena y el día en que empieza a cumplirse.
+admission-sentence-years = Años
+admission-sentence-months = Meses
+admission-sentence-days = Días
+admission-start-on = Inicio de la pena
+admission-order-description = Descripción (otra orden judicial)
+admission-arrest-at = Fecha y hora de la detención
+admission-arrest-place = Lugar de la detención
+admission-arrest-authority = Autoridad que detuvo
+admission-injuries = Lesiones visibles
+admission-complaints = Quejas o denuncias de la persona
+admission-injuries-reported-to = Autoridad informada de las lesiones
+admission-property = Pertenencias
+admission-property-hint = Una por línea; «2 x cinturón» para varias.
+admission-property-received-by = Recibidas por
+admission-property-signed = La persona firmó el inventario
+admission-contact-name = Contacto de emergencia
+admission-contact-relationship = Parentesco
+admission-contact-phone = Teléfono
+admission-children = Hijos e hijas menores a cargo
+admission-screening = Valoración de salud al ingreso
+admission-screening-notes = Notas de salud
+admission-screening-hint = Solo el personal de salud las ve.
+admission-rights-informed = Se informó a la persona de sus derechos
+admission-rights-language = Idioma en que se informó
+admission-submit = Registrar el ingreso
+admission-read-reason = Ingreso
+screening-done = realizada
+screening-pending = pendiente
+
+## Ubicación
+placement-title = Ubicación de { $x }
+placement-admitted = Ingreso registrado. Ahora asigne una celda.
+placement-facility = Centro: { $x }
+placement-current = en { $x }
+placement-unallocated = sin celda asignada
+placement-open-file = Abrir la ficha
+placement-place = Ubicar o mover dentro del centro
+placement-cell-label = Celda
+placement-cell = { $cell } — { $free ->
+    [one] 1 libre
+   *[other] { $free } libres
+} de { $capacity }
+placement-allowed = Ubicación permitida.
+placement-choose = Elija una celda.
+placement-refused = Esta ubicación no está permitida:
+placement-overridable = La dirección puede autorizarla por escrito, con un motivo.
+placement-rule = { $n ->
+   *[other] regla n.º { $n }
+}
+placement-reason = Motivo
+placement-occurred-at = Fecha y hora, si fue antes
+placement-override = Motivo de la autorización por sobrecupo
+placement-override-hint = Solo la dirección: queda registrado y se muestra en el recuento del centro.
+placement-submit = Ubicar
+placement-read-reason = Ubicación
+
+## Traslados
+transfer-request = Solicitar un traslado
+transfer-to = Centro de destino
+transfer-reason-label = Motivo
+transfer-note = Nota
+transfer-request-submit = Solicitar el traslado
+transfer-reason-security = Seguridad
+transfer-reason-overcrowding = Hacinamiento
+transfer-reason-health = Salud
+transfer-reason-court-order = Orden judicial
+transfer-reason-family-proximity = Cercanía familiar
+transfer-reason-other = Otro
+transfer-status-requested = solicitado
+transfer-status-approved = aprobado
+transfer-status-dispatched = en tránsito
+transfer-status-received = recibido
+transfer-status-cancelled = cancelado
+transfer-step-approve = Aprobar
+transfer-step-dispatch = Despachar
+transfer-step-receive = Recibir
+transfer-step-cancel = Cancelar
+transfers-title = Traslados
+transfers-status = Estado
+transfers-all = Todos
+transfers-filter = Filtrar
+transfers-none = No hay traslados.
+transfers-person = Persona
+transfers-route = Origen → destino
+transfers-requested = Solicitado
+transfers-actions = Acciones

@@ -39,12 +39,25 @@ pub struct NextQuery {
 
 /// `GET /login`: the sign-in form.
 pub async fn login_page(visitor: Visitor, Query(q): Query<NextQuery>) -> Response {
+    let next = safe_next(q.next.as_deref());
     render(&LoginPage {
-        c: Chrome::visitor(visitor.lang, "login-title"),
+        c: login_chrome(visitor.lang, &next),
         message: None,
         username: String::new(),
-        next: safe_next(q.next.as_deref()),
+        next,
     })
+}
+
+/// The sign-in page's frame: its language switch comes back to the sign-in page, with
+/// where to go afterwards.
+fn login_chrome(lang: super::i18n::Lang, next: &str) -> Chrome {
+    let mut c = Chrome::visitor(lang, "login-title");
+    c.here = if next == "/" {
+        "/login".to_owned()
+    } else {
+        format!("/login?next={}", super::session::urlencode(next))
+    };
+    c
 }
 
 /// The sign-in form's fields.
@@ -118,7 +131,7 @@ pub async fn login(
     let previous = session_cookie(&headers);
     let next = safe_next(form.next.as_deref());
     let refused = |status: StatusCode, key: &str| {
-        let c = Chrome::visitor(visitor.lang, "login-title");
+        let c = login_chrome(visitor.lang, &next);
         let message = Some(c.t.s(key));
         render_with(
             status,

@@ -85,3 +85,143 @@ impl FormErrors {
         self.fields.is_empty() && self.general.is_none()
     }
 }
+
+/// A posted form's fields by name, as sent (names may be JSON paths such as
+/// `person.given_names`, so that a use case's field errors land next to their input).
+#[derive(Default, Clone)]
+pub struct Fields(pub Vec<(String, String)>);
+
+impl Fields {
+    /// The value of `name`, trimmed; empty when absent.
+    pub fn v(&self, name: &str) -> &str {
+        self.0
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.trim())
+            .unwrap_or("")
+    }
+
+    /// The value of `name`, or `None` when empty or absent.
+    pub fn opt(&self, name: &str) -> Option<&str> {
+        Some(self.v(name)).filter(|v| !v.is_empty())
+    }
+
+    /// Whether `name` holds `value` (a chosen option or radio button).
+    pub fn is(&self, name: &str, value: &str) -> bool {
+        self.v(name) == value
+    }
+
+    /// Whether a checkbox `name` was ticked.
+    pub fn checked(&self, name: &str) -> bool {
+        !self.v(name).is_empty()
+    }
+
+    /// The CSRF token the form carried.
+    pub fn csrf(&self) -> &str {
+        self.v("_csrf")
+    }
+
+    /// Sets `name` to `value` (a default shown in a new form).
+    pub fn set(&mut self, name: &str, value: impl Into<String>) {
+        self.0.retain(|(n, _)| n != name);
+        self.0.push((name.to_owned(), value.into()));
+    }
+}
+
+/// Field problems found while reading a form, before any use case sees it.
+#[derive(Default)]
+pub struct Reading(pub Vec<custodia_domain::FieldError>);
+
+impl Reading {
+    /// A problem with `field`.
+    pub fn problem(&mut self, field: &str, code: &str, message: &str) {
+        self.0
+            .push(custodia_domain::FieldError::new(field, code, message));
+    }
+
+    /// The problems as a use case's answer, when there are any.
+    pub fn finish(self) -> Result<(), AppError> {
+        if self.0.is_empty() {
+            Ok(())
+        } else {
+            Err(AppError::Invalid(custodia_domain::Invalid(self.0)))
+        }
+    }
+
+    /// A required date (`YYYY-MM-DD`).
+    pub fn date(&mut self, f: &Fields, name: &str) -> Option<jiff::civil::Date> {
+        match f.opt(name) {
+            None => {
+                self.problem(name, "required", "required");
+                None
+            }
+            Some(text) => self.parse_date(name, text),
+        }
+    }
+
+    /// An optional date.
+    pub fn opt_date(&mut self, f: &Fields, name: &str) -> Option<jiff::civil::Date> {
+        f.opt(name).and_then(|text| self.parse_date(name, text))
+    }
+
+    fn parse_date(&mut self, name: &str, text: &str) -> Option<jiff::civil::Date> {
+        match text.parse::<jiff::civil::Date>() {
+            Ok(d) => Some(d),
+            Err(_) => {
+                self.problem(name, "not_a_date", "not a date (YYYY-MM-DD)");
+                None
+            }
+        }
+    }
+
+    /// A required local date and time (`YYYY-MM-DDTHH:MM`, an `<input type=datetime-local>`)
+    /// read in the time zone `zone`.
+    pub fn instant(&mut self, f: &Fields, name: &str, zone: &str) -> Option<jiff::Timestamp> {
+        match f.opt(name) {
+            None => {
+                self.problem(name, "required", "required");
+                None
+            }
+            Some(text) => self.parse_instant(name, text, zone),
+        }
+    }
+
+    /// An optional local date and time.
+    pub fn opt_instant(&mut self, f: &Fields, name: &str, zone: &str) -> Option<jiff::Timestamp> {
+        f.opt(name)
+            .and_then(|text| self.parse_instant(name, text, zone))
+    }
+
+    fn parse_instant(&mut self, name: &str, text: &str, zone: &str) -> Option<jiff::Timestamp> {
+        let tz = jiff::tz::TimeZone::get(zone).unwrap_or(jiff::tz::TimeZone::UTC);
+        match text
+            .parse::<jiff::civil::DateTime>()
+            .ok()
+            .and_then(|dt| dt.to_zoned(tz).ok())
+        {
+            Some(z) => Some(z.timestamp()),
+            None => {
+                self.problem(name, "not_a_time", "not a date and time");
+                None
+            }
+        }
+    }
+
+    /// An optional whole number.
+    pub fn opt_int(&mut self, f: &Fields, name: &str) -> Option<i64> {
+        let text = f.opt(name)?;
+        match text.parse::<i64>() {
+            Ok(n) => Some(n),
+            Err(_) => {
+                self.problem(name, "not_a_number", "not a whole number");
+                None
+            }
+        }
+    }
+}
+
+/// A local date and time for an `<input type=datetime-local>`: `at` in `zone`.
+pub fn local_input(at: jiff::Timestamp, zone: &str) -> String {
+    let tz = jiff::tz::TimeZone::get(zone).unwrap_or(jiff::tz::TimeZone::UTC);
+    at.to_zoned(tz).strftime("%Y-%m-%dT%H:%M").to_string()
+}

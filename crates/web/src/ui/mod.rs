@@ -4,6 +4,7 @@
 //! through the same use cases as the API.
 
 pub mod account;
+pub mod admission;
 pub mod assets;
 pub mod auth;
 pub mod dashboard;
@@ -13,7 +14,9 @@ pub mod forms;
 pub mod i18n;
 pub mod page;
 pub mod persons;
+pub mod placement;
 pub mod session;
+pub mod transfers;
 
 use axum::Router;
 use axum::http::Uri;
@@ -39,9 +42,20 @@ pub fn routes() -> Router<AppState> {
         .route("/facilities/{code}", get(facility::show))
         .route("/facilities/{code}/units/{id}", get(facility::unit))
         .route("/facilities/{code}/counts", post(facility::record_count))
+        .route("/admissions/new", get(admission::new))
+        .route("/admissions", post(admission::admit))
+        .route("/admissions/check", post(admission::check))
         .route("/persons", get(persons::search))
         .route("/persons/results", get(persons::search_results))
         .route("/persons/{id}", get(persons::file))
+        .route(
+            "/persons/{id}/placement",
+            get(placement::show).post(placement::place),
+        )
+        .route("/persons/{id}/placement/check", post(placement::check))
+        .route("/persons/{id}/transfer", post(placement::request_transfer))
+        .route("/transfers", get(transfers::list))
+        .route("/transfers/{id}/{step}", post(transfers::step))
         .route("/assets/{name}", get(assets::serve))
 }
 

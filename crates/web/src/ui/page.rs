@@ -96,6 +96,12 @@ impl Chrome {
         if who.require_some(Action::PersonRead).is_ok() {
             links.push(("/persons", "nav-persons"));
         }
+        if who.require_some(Action::PersonAdmit).is_ok() {
+            links.push(("/admissions/new", "nav-admission"));
+        }
+        if who.require_some(Action::PersonRead).is_ok() {
+            links.push(("/transfers", "nav-transfers"));
+        }
         links.push(("/api/docs/", "nav-api"));
         links.push(("/account", "nav-account"));
         let mut chrome = Chrome::base(t, title);

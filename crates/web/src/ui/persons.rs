@@ -123,7 +123,8 @@ pub async fn search_results(
 /// The cookie keeping the reason given for reading files, for this browser session.
 const REASON_COOKIE: &str = "custodia_read_reason";
 
-fn reason_cookie(headers: &HeaderMap) -> Option<String> {
+/// The reason for reading given earlier in this session, if any.
+pub fn reason_cookie(headers: &HeaderMap) -> Option<String> {
     headers
         .get_all(header::COOKIE)
         .iter()
@@ -228,7 +229,8 @@ struct FilePage {
     keep_apart: Option<Vec<HistoryLine>>,
 }
 
-fn reason_page(v: &Viewer, id: i64, problem: Option<String>) -> Response {
+/// The page that asks why the viewer opens a person's file.
+pub fn reason_page(v: &Viewer, id: i64, problem: Option<String>) -> Response {
     render(&ReasonPage {
         c: Chrome::viewer(v, "/persons", v.t().s("person-reason-title")),
         id,
@@ -263,19 +265,22 @@ pub async fn file(
         }
         Err(e) => return app_error(&v, e),
     };
-    let mut response = render(&page);
+    let response = render(&page);
     if given.is_some() {
-        let value = super::session::urlencode(&reason);
-        let secure = if s.options.secure_cookies {
-            "; Secure"
-        } else {
-            ""
-        };
-        if let Ok(cookie) = HeaderValue::from_str(&format!(
-            "{REASON_COOKIE}={value}; Path=/persons; HttpOnly; SameSite=Strict{secure}"
-        )) {
-            response.headers_mut().append(header::SET_COOKIE, cookie);
-        }
+        return with_reason_cookie(response, &reason, s.options.secure_cookies);
+    }
+    response
+}
+
+/// Remembers the reason for reading persons' files for the rest of the session, so that
+/// it is asked once (each read is still journaled with it).
+pub fn with_reason_cookie(mut response: Response, reason: &str, secure: bool) -> Response {
+    let value = super::session::urlencode(reason);
+    let secure = if secure { "; Secure" } else { "" };
+    if let Ok(cookie) = HeaderValue::from_str(&format!(
+        "{REASON_COOKIE}={value}; Path=/persons; HttpOnly; SameSite=Strict{secure}"
+    )) {
+        response.headers_mut().append(header::SET_COOKIE, cookie);
     }
     response
 }
