@@ -77,6 +77,20 @@ pub async fn demo(store: &Store, scale: f64) -> anyhow::Result<()> {
         "replayed the August 2023 crisis (crisis {}): 57 officers held at six prisons at {}, all released by {}; 7 attacks outside",
         crisis.crisis_id, crisis.peak, crisis.after
     );
+    // Today's rosters, so that the facility pages show who is on duty now and a crisis
+    // opened in the demo has officers to account for.
+    let facilities = store.facilities().await?;
+    let codes: Vec<&str> = facilities.iter().map(|f| f.code.as_str()).collect();
+    let staff = crate::staff_demo::demo_staff(store, &codes, 12, jiff::Timestamp::now()).await?;
+    println!(
+        "registered {} demo staff with today's day and night shifts at {} facilities",
+        staff
+            .facilities
+            .iter()
+            .map(|f| f.day_crew.len() + f.night_crew.len())
+            .sum::<usize>(),
+        staff.facilities.len()
+    );
     Ok(())
 }
 

@@ -7,9 +7,6 @@
 //! the day and the night after the day of `day`. From 19:00 the evening before until
 //! 07:00 the morning after, exactly `per_facility` staff are on duty at each facility.
 
-// Called by the scenario work and the tests, not yet by `custodia seed`.
-#![cfg_attr(not(test), allow(dead_code))]
-
 use anyhow::Context;
 use jiff::{Timestamp, civil::Time, tz::TimeZone};
 

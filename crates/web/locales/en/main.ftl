@@ -176,6 +176,10 @@ facility-not-in-cell = { $n ->
     [one] 1 person not in a cell
    *[other] { $n } persons not in a cell
 }
+facility-more = { $n ->
+    [one] … and 1 more.
+   *[other] … and { $n } more.
+}
 facility-person = Person no. { $n }
 facility-count = Record a count
 facility-count-place = Place counted
@@ -456,3 +460,107 @@ transfers-person = Person
 transfers-route = From → to
 transfers-requested = Requested
 transfers-actions = Actions
+
+nav-incidents = Incidents
+nav-crises = Crises
+
+## Incidents
+incidents-title = Incidents
+incidents-none = No incidents.
+incidents-reference = Reference
+incidents-type = Type
+incidents-site = Site
+incidents-when = Date and time
+incidents-severity = Severity
+incidents-status = Status
+incidents-summary = Summary
+incident-report-title = Report an incident
+incident-report-submit = Report
+incident-address = Address (outside a facility)
+incident-province = Province
+incident-crisis = See the crisis
+incident-timeline = Timeline
+incident-entry = New entry
+incident-entry-submit = Add to the timeline
+incident-status-submit = Change the status
+incident-people = People involved
+incident-casualties = Injured and dead
+incident-nothing = Nothing recorded.
+incident-staff-member = { $n ->
+   *[other] staff member no. { $n }
+}
+incident-status-reported = reported
+incident-status-active = active
+incident-status-contained = contained
+incident-status-closed = closed
+incident-status-reopened = reopened
+timeline-kind-note = Entry
+timeline-kind-closed = Closed
+timeline-kind-person = Person
+timeline-kind-casualty = Casualty
+timeline-kind-seizure = Seizure
+timeline-kind-status = Status
+timeline-kind-hostages-taken = Hostages taken
+timeline-kind-hostages-released = Hostages released
+timeline-kind-staff-status = Staff status
+involvement-perpetrator = alleged perpetrator
+involvement-victim = victim
+involvement-hostage-taker = hostage taker
+involvement-injured = injured
+involvement-deceased = dead
+involvement-witness = witness
+casualty-injured = injured
+casualty-seriously-injured = seriously injured
+casualty-deceased = dead
+notification-status-pending = pending
+notification-status-done = done
+notifications-title = Mandatory notifications
+notifications-intro = Notices the law requires (family, judge, Ombudsman), with their deadline. Overdue ones come first.
+notifications-none = No pending notifications.
+notifications-due = Due
+notifications-recipient = Recipient
+notifications-done = Done
+notifications-overdue = overdue
+notifications-channel = Channel (phone, letter…)
+notifications-notified = Who was notified
+notifications-mark-done = Mark as done
+
+## Crises
+crises-title = Crises
+crises-none = No crises recorded.
+crises-name = Name
+crises-started = Start
+crises-status = Status
+crises-sites = Sites
+crises-open = Open a crisis
+crises-summary = Summary
+crises-incidents = Incidents it groups
+crises-no-incidents = No open incidents outside a crisis.
+crises-open-submit = Open the crisis
+crisis-since = Since { $x }
+crisis-status-active = active
+crisis-status-closed = closed
+board-at = Staff situation at { $x } (updates itself)
+board-on-duty = On duty
+board-accounted-for = Accounted for
+board-held = Held
+board-released = Released
+board-injured = Injured
+board-missing = Missing
+board-deceased = Dead
+board-no-staff = No staff recorded on duty at this site.
+board-select = Select
+board-staff = Staff member
+board-kind = Service
+board-status = Status
+board-since = Since
+board-circumstances = Circumstances
+board-release-all = Everyone still held here
+board-take = Mark as held
+board-release = Mark as released
+staff-status-accounted-for = accounted for
+staff-status-held = held
+staff-status-released = released
+staff-status-injured = injured
+staff-status-missing = missing
+staff-status-deceased = dead

@@ -176,6 +176,10 @@ facility-not-in-cell = { $n ->
     [one] 1 persona fuera de celda
    *[other] { $n } personas fuera de celda
 }
+facility-more = { $n ->
+    [one] … y 1 más.
+   *[other] … y { $n } más.
+}
 facility-person = PPL n.º { $n }
 facility-count = Registrar conteo
 facility-count-place = Lugar contado
@@ -459,3 +463,107 @@ transfers-person = Persona
 transfers-route = Origen → destino
 transfers-requested = Solicitado
 transfers-actions = Acciones
+
+nav-incidents = Incidentes
+nav-crises = Crisis
+
+## Incidentes
+incidents-title = Incidentes
+incidents-none = No hay incidentes.
+incidents-reference = Referencia
+incidents-type = Tipo
+incidents-site = Lugar
+incidents-when = Fecha y hora
+incidents-severity = Gravedad
+incidents-status = Estado
+incidents-summary = Resumen
+incident-report-title = Reportar un incidente
+incident-report-submit = Reportar
+incident-address = Dirección (fuera de un centro)
+incident-province = Provincia
+incident-crisis = Ver la crisis
+incident-timeline = Cronología
+incident-entry = Nueva anotación
+incident-entry-submit = Añadir a la cronología
+incident-status-submit = Cambiar el estado
+incident-people = Personas involucradas
+incident-casualties = Heridos y fallecidos
+incident-nothing = Nada registrado.
+incident-staff-member = { $n ->
+   *[other] funcionario n.º { $n }
+}
+incident-status-reported = reportado
+incident-status-active = activo
+incident-status-contained = contenido
+incident-status-closed = cerrado
+incident-status-reopened = reabierto
+timeline-kind-note = Anotación
+timeline-kind-closed = Cierre
+timeline-kind-person = Persona
+timeline-kind-casualty = Víctima
+timeline-kind-seizure = Decomiso
+timeline-kind-status = Estado
+timeline-kind-hostages-taken = Rehenes tomados
+timeline-kind-hostages-released = Rehenes liberados
+timeline-kind-staff-status = Situación del personal
+involvement-perpetrator = presunto autor
+involvement-victim = víctima
+involvement-hostage-taker = captor
+involvement-injured = herido
+involvement-deceased = fallecido
+involvement-witness = testigo
+casualty-injured = herido
+casualty-seriously-injured = herido grave
+casualty-deceased = fallecido
+notification-status-pending = pendiente
+notification-status-done = hecha
+notifications-title = Notificaciones obligatorias
+notifications-intro = Avisos que la ley exige (familia, juez, Defensoría), con su plazo. Las vencidas aparecen primero.
+notifications-none = No hay notificaciones pendientes.
+notifications-due = Plazo
+notifications-recipient = Destinatario
+notifications-done = Realizada
+notifications-overdue = vencida
+notifications-channel = Medio (teléfono, oficio…)
+notifications-notified = A quién se notificó
+notifications-mark-done = Marcar como hecha
+
+## Crisis
+crises-title = Crisis
+crises-none = No hay crisis registradas.
+crises-name = Nombre
+crises-started = Inicio
+crises-status = Estado
+crises-sites = Lugares
+crises-open = Abrir una crisis
+crises-summary = Resumen
+crises-incidents = Incidentes que agrupa
+crises-no-incidents = No hay incidentes abiertos sin crisis.
+crises-open-submit = Abrir la crisis
+crisis-since = Desde { $x }
+crisis-status-active = activa
+crisis-status-closed = cerrada
+board-at = Situación del personal a las { $x } (se actualiza sola)
+board-on-duty = De servicio
+board-accounted-for = Localizados
+board-held = Retenidos
+board-released = Liberados
+board-injured = Heridos
+board-missing = Desaparecidos
+board-deceased = Fallecidos
+board-no-staff = No hay personal registrado de servicio en este lugar.
+board-select = Seleccionar
+board-staff = Funcionario
+board-kind = Cuerpo
+board-status = Situación
+board-since = Desde
+board-circumstances = Circunstancias
+board-release-all = Todos los que siguen retenidos aquí
+board-take = Marcar como retenidos
+board-release = Marcar como liberados
+staff-status-accounted-for = localizado
+staff-status-held = retenido
+staff-status-released = liberado
+staff-status-injured = herido
+staff-status-missing = desaparecido
+staff-status-deceased = fallecido

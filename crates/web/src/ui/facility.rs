@@ -20,6 +20,10 @@ use super::page::{Chrome, app_error, csrf_refused, not_found, render, render_wit
 use super::session::Viewer;
 use crate::AppState;
 
+/// Lists on the facility page show this many lines (the latest first for movements),
+/// then how many more there are: a page must stay light on an old PC.
+const LIST_LIMIT: usize = 100;
+
 /// A facility in the list.
 struct FacilityLine {
     code: String,
@@ -110,9 +114,12 @@ struct FacilityPage {
     figures: Vec<Figure>,
     units: Vec<PlaceLine>,
     not_in_a_cell: Vec<PersonLine>,
+    not_in_a_cell_more: usize,
     overrides: Vec<PersonLine>,
+    overrides_more: usize,
     alerts: Vec<Line>,
     movements: Option<Vec<PersonLine>>,
+    movements_more: usize,
     on_duty: Option<Vec<Line>>,
     /// Places a count may be recorded for (when the viewer may record one).
     count_places: Option<Vec<(i64, String)>>,
@@ -250,8 +257,15 @@ async fn page(s: &AppState, v: &Viewer, code: &str) -> Result<FacilityPage, AppE
         detail: p.override_reason.clone().unwrap_or_default(),
         when: format::instant_text(lang, &p.since, &zone),
     };
-    let not_in_a_cell = roll.not_in_a_cell.iter().map(person).collect();
-    let overrides = roll.overrides.iter().map(person).collect();
+    let not_in_a_cell_more = roll.not_in_a_cell.len().saturating_sub(LIST_LIMIT);
+    let not_in_a_cell = roll
+        .not_in_a_cell
+        .iter()
+        .take(LIST_LIMIT)
+        .map(person)
+        .collect();
+    let overrides_more = roll.overrides.len().saturating_sub(LIST_LIMIT);
+    let overrides = roll.overrides.iter().take(LIST_LIMIT).map(person).collect();
     let mut alerts: Vec<Line> = Vec::new();
     for count in custodia_app::population::counts(&s.store, who, code, true).await? {
         alerts.push(Line {
@@ -285,6 +299,7 @@ async fn page(s: &AppState, v: &Viewer, code: &str) -> Result<FacilityPage, AppE
             });
         }
     }
+    let mut movements_more = 0;
     let movements = if who.allows(Action::PersonRead, Some(code)) {
         let found = custodia_app::population::facility_movements(
             &s.store,
@@ -293,9 +308,12 @@ async fn page(s: &AppState, v: &Viewer, code: &str) -> Result<FacilityPage, AppE
             start_of_today(&zone),
         )
         .await?;
+        movements_more = found.len().saturating_sub(LIST_LIMIT);
         Some(
             found
                 .into_iter()
+                .rev()
+                .take(LIST_LIMIT)
                 .map(|m| PersonLine {
                     person_id: m.movement.person_id,
                     label: format!("{} ({})", m.full_name, m.registry_number),
@@ -347,9 +365,12 @@ async fn page(s: &AppState, v: &Viewer, code: &str) -> Result<FacilityPage, AppE
         figures: figures(t, lang, &roll),
         units,
         not_in_a_cell,
+        not_in_a_cell_more,
         overrides,
+        overrides_more,
         alerts,
         movements,
+        movements_more,
         on_duty,
         count_places,
         count_errors: FormErrors::none(),

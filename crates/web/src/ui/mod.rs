@@ -7,11 +7,13 @@ pub mod account;
 pub mod admission;
 pub mod assets;
 pub mod auth;
+pub mod crises;
 pub mod dashboard;
 pub mod facility;
 pub mod format;
 pub mod forms;
 pub mod i18n;
+pub mod incidents;
 pub mod page;
 pub mod persons;
 pub mod placement;
@@ -56,6 +58,19 @@ pub fn routes() -> Router<AppState> {
         .route("/persons/{id}/transfer", post(placement::request_transfer))
         .route("/transfers", get(transfers::list))
         .route("/transfers/{id}/{step}", post(transfers::step))
+        .route("/incidents", get(incidents::list).post(incidents::report))
+        .route("/incidents/new", get(incidents::new))
+        .route("/incidents/{id}", get(incidents::show))
+        .route("/incidents/{id}/{what}", post(incidents::update))
+        .route("/notifications", get(incidents::notifications))
+        .route(
+            "/notifications/{id}/done",
+            post(incidents::notification_done),
+        )
+        .route("/crises", get(crises::list).post(crises::open))
+        .route("/crises/{id}", get(crises::show))
+        .route("/crises/{id}/board", get(crises::live))
+        .route("/crises/{id}/hostages", post(crises::hostages))
         .route("/assets/{name}", get(assets::serve))
 }
 

@@ -102,6 +102,10 @@ impl Chrome {
         if who.require_some(Action::PersonRead).is_ok() {
             links.push(("/transfers", "nav-transfers"));
         }
+        if who.require_some(Action::IncidentRead).is_ok() {
+            links.push(("/incidents", "nav-incidents"));
+            links.push(("/crises", "nav-crises"));
+        }
         links.push(("/api/docs/", "nav-api"));
         links.push(("/account", "nav-account"));
         let mut chrome = Chrome::base(t, title);
