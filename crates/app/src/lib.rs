@@ -21,6 +21,7 @@ pub mod seizures;
 pub mod sessions;
 pub mod sign_in;
 pub mod staff;
+pub mod statistics;
 pub mod users;
 
 pub use error::AppError;

@@ -36,6 +36,7 @@ pub mod sessions;
 mod sqlite;
 pub mod staff;
 pub mod staff_fixture;
+pub mod statistics;
 pub mod transfers;
 pub mod users;
 mod write;

@@ -7,6 +7,7 @@ pub mod account;
 pub mod admission;
 pub mod assets;
 pub mod auth;
+pub mod charts;
 pub mod crises;
 pub mod dashboard;
 pub mod facility;
@@ -18,6 +19,7 @@ pub mod page;
 pub mod persons;
 pub mod placement;
 pub mod session;
+pub mod statistics;
 pub mod transfers;
 
 use axum::Router;
@@ -71,6 +73,8 @@ pub fn routes() -> Router<AppState> {
         .route("/crises/{id}", get(crises::show))
         .route("/crises/{id}/board", get(crises::live))
         .route("/crises/{id}/hostages", post(crises::hostages))
+        .route("/statistics", get(statistics::show))
+        .route("/statistics/{file}", get(statistics::csv))
         .route("/assets/{name}", get(assets::serve))
 }
 

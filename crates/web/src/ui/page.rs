@@ -106,6 +106,9 @@ impl Chrome {
             links.push(("/incidents", "nav-incidents"));
             links.push(("/crises", "nav-crises"));
         }
+        if who.require_some(Action::FacilityRead).is_ok() {
+            links.push(("/statistics", "nav-statistics"));
+        }
         links.push(("/api/docs/", "nav-api"));
         links.push(("/account", "nav-account"));
         let mut chrome = Chrome::base(t, title);
