@@ -278,3 +278,118 @@ async fn admission_wizard_then_placement(db) {
     assert_eq!(status, StatusCode::NOT_FOUND);
 }
 }
+
+/// A multipart upload of one file, as a browser sends the import form.
+fn multipart(csrf: &str, file: &str, content: &str) -> (String, Vec<u8>) {
+    let boundary = "custodia-test-boundary";
+    let body = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\n{csrf}\r\n\
+         --{boundary}\r\nContent-Disposition: form-data; name=\"files\"; filename=\"{file}\"\r\n\
+         Content-Type: text/csv\r\n\r\n{content}\r\n--{boundary}--\r\n"
+    );
+    (
+        format!("multipart/form-data; boundary={boundary}"),
+        body.into_bytes(),
+    )
+}
+
+both_backends! {
+async fn administration(db) {
+    let store = db.store.clone();
+    let s = setup(&store).await;
+    let base = s._running.base.clone();
+    let admin = Browser::sign_in(&store, &base, "jefa", vec![Grant::national(Role::NationalAdmin)]).await;
+    let officer = Browser::sign_in(
+        &store,
+        &base,
+        "guardia",
+        vec![Grant::facility(Role::FacilityOfficer, TURI)],
+    )
+    .await;
+    // Administration does not exist for an officer.
+    for path in ["/admin/users", "/admin/facilities"] {
+        let (status, _) = officer.get(path).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{path}");
+    }
+    let (status, _, _) = officer
+        .post("/admin/users", &[("username", "x"), ("password", "una frase muy larga"), ("role", "national-admin")])
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+
+    // A facility role without its facility is refused by its field; with it, created.
+    let user = [
+        ("username", "nuevo.agente"),
+        ("password", "una frase larga y segura"),
+        ("role", "facility-officer"),
+    ];
+    let (status, _, page) = admin.post("/admin/users", &user).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(!page.contains("una frase larga y segura"), "a password is never sent back");
+    let mut with_facility = user.to_vec();
+    with_facility.push(("facility", TURI));
+    let (status, _, _) = admin.post("/admin/users", &with_facility).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let (_, page) = admin.get("/admin/users").await;
+    assert!(page.contains("id=\"user-nuevo.agente\""));
+
+    // A capacity that is not a number is named; a place taken out of service shows so.
+    let a1 = s.wing.a1.to_string();
+    let (status, _, page) = admin
+        .post(&format!("/admin/locations/{a1}/capacity"), &[("facility", TURI), ("operational_capacity", "dos")])
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.contains("href=\"#operational_capacity\""), "named by its field");
+    let (status, _, _) = admin
+        .post(&format!("/admin/locations/{a1}/out-of-service"), &[("facility", TURI), ("reason", "maintenance")])
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let r = s.admin.get(&format!("/api/v1/locations/{a1}")).await;
+    assert_eq!(r.body["in_service"], json!(false), "{}", r.body);
+
+    // An import with bad rows imports nothing and names each row by file and line.
+    let header = "facility,code,name,parent_code,security_level,holds_sex,design_capacity,operational_capacity";
+    let bad = format!("{header}\n{TURI},T-C,Pabellón C,,maximum,men,0,0\n{TURI},T-C1,Celda C1,T-C,maximum,men,-4,4\nCPL-XX-9,P,P,,medium,men,0,0\n");
+    let (kind, body) = multipart(&admin.csrf, "lugares.csv", &bad);
+    let r = admin
+        .client
+        .post(format!("{base}/admin/import"))
+        .header(COOKIE, &admin.cookie)
+        .header(reqwest::header::CONTENT_TYPE, kind)
+        .body(body)
+        .send()
+        .await
+        .expect("import");
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let page = r.text().await.expect("page");
+    assert!(page.contains("lugares.csv:line 3") && page.contains("lugares.csv:line 4"), "lines named: {page}");
+    let r = s.admin.get(&format!("/api/v1/facilities/{TURI}/locations")).await;
+    assert!(!r.body.to_string().contains("T-C1"), "nothing imported");
+    let good = format!("{header}\n{TURI},T-C,Pabellón C,,maximum,men,0,0\n{TURI},T-C1,Celda C1,T-C,maximum,men,4,4\n");
+    let (kind, body) = multipart(&admin.csrf, "lugares.csv", &good);
+    let r = admin
+        .client
+        .post(format!("{base}/admin/import"))
+        .header(COOKIE, &admin.cookie)
+        .header(reqwest::header::CONTENT_TYPE, kind)
+        .body(body)
+        .send()
+        .await
+        .expect("import");
+    assert_eq!(r.status(), StatusCode::OK);
+    assert!(r.text().await.expect("page").contains("id=\"import-done\""));
+    let r = s.admin.get(&format!("/api/v1/facilities/{TURI}/locations")).await;
+    assert!(r.body.to_string().contains("T-C1"), "imported");
+    // Without the CSRF token, refused.
+    let (kind, body) = multipart("forged", "lugares.csv", &good);
+    let r = admin
+        .client
+        .post(format!("{base}/admin/import"))
+        .header(COOKIE, &admin.cookie)
+        .header(reqwest::header::CONTENT_TYPE, kind)
+        .body(body)
+        .send()
+        .await
+        .expect("import");
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+}
+}

@@ -4,6 +4,7 @@
 //! through the same use cases as the API.
 
 pub mod account;
+pub mod admin;
 pub mod admission;
 pub mod assets;
 pub mod auth;
@@ -75,6 +76,22 @@ pub fn routes() -> Router<AppState> {
         .route("/crises/{id}/hostages", post(crises::hostages))
         .route("/statistics", get(statistics::show))
         .route("/statistics/{file}", get(statistics::csv))
+        .route("/admin/users", get(admin::users).post(admin::add_user))
+        .route("/admin/users/{username}/{action}", post(admin::user_action))
+        .route(
+            "/admin/facilities",
+            get(admin::facilities).post(admin::add_facility),
+        )
+        .route("/admin/facilities/{code}", get(admin::locations))
+        .route(
+            "/admin/facilities/{code}/locations",
+            post(admin::add_location),
+        )
+        .route(
+            "/admin/locations/{id}/{action}",
+            post(admin::location_action),
+        )
+        .route("/admin/import", post(admin::import))
         .route("/assets/{name}", get(assets::serve))
 }
 

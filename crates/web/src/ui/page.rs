@@ -109,6 +109,11 @@ impl Chrome {
         if who.require_some(Action::FacilityRead).is_ok() {
             links.push(("/statistics", "nav-statistics"));
         }
+        if who.allows(Action::UserAdmin, None) {
+            links.push(("/admin/users", "nav-admin"));
+        } else if who.require_some(Action::LocationWrite).is_ok() {
+            links.push(("/admin/facilities", "nav-admin"));
+        }
         links.push(("/api/docs/", "nav-api"));
         links.push(("/account", "nav-account"));
         let mut chrome = Chrome::base(t, title);
