@@ -19,6 +19,7 @@ pub mod incidents;
 pub mod page;
 pub mod persons;
 pub mod placement;
+pub mod seizures;
 pub mod session;
 pub mod statistics;
 pub mod transfers;
@@ -92,6 +93,13 @@ pub fn routes() -> Router<AppState> {
             post(admin::location_action),
         )
         .route("/admin/import", post(admin::import))
+        .route("/searches", get(seizures::list).post(seizures::record))
+        .route("/searches/{id}", get(seizures::show))
+        .route("/searches/{id}/items", post(seizures::seize))
+        .route(
+            "/searches/{id}/items/{item}/handover",
+            post(seizures::hand_over),
+        )
         .route("/assets/{name}", get(assets::serve))
 }
 

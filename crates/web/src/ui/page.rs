@@ -106,6 +106,9 @@ impl Chrome {
             links.push(("/incidents", "nav-incidents"));
             links.push(("/crises", "nav-crises"));
         }
+        if who.require_some(Action::SearchRead).is_ok() {
+            links.push(("/searches", "nav-searches"));
+        }
         if who.require_some(Action::FacilityRead).is_ok() {
             links.push(("/statistics", "nav-statistics"));
         }
