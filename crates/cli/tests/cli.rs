@@ -413,13 +413,14 @@ both_backends! {
     }
 
     // The population bench loads into an empty database only, and checks what it times:
-    // the national roll counts everyone placed, the bulk operation dispatches everyone.
+    // the national roll counts everyone placed, the bulk operation dispatches and receives
+    // everyone.
     async fn population_bench_runs(db) {
         let args = ["bench", "population", "--db", &db.url, "--persons", "800", "--facilities", "4", "--movements", "3", "--rules", "500", "--bulk", "100", "--samples", "10"];
         let out = custodia(&args);
         assert!(out.status.success(), "{}", text(&out.stderr));
         let report = text(&out.stdout);
-        for wanted in ["loaded 800 persons in 4 facilities", "national roll", "placement check, 500 rules", "unit occupants at a past instant, 2400 movements", "bulk operation of 100"] {
+        for wanted in ["loaded 800 persons in 4 facilities", "national roll", "placement check, 500 rules", "unit occupants at a past instant, 2400 movements", "bulk operation of 100", "received as a whole"] {
             assert!(report.contains(wanted), "{wanted}: {report}");
         }
         let again = custodia(&args);

@@ -170,6 +170,13 @@ const SET_WHEREABOUTS: Dialects = over_json!(
     ") AS x WHERE custody_episodes.id = x.id"
 );
 
+const SET_CUSTODY: Dialects = over_json!(
+    "UPDATE persons SET facility = x.facility, in_custody = $2, updated_at = $3 \
+     FROM (SELECT CAST(value->>'id' AS BIGINT) AS id, value->>'facility' AS facility FROM ";
+    ROWS;
+    ") AS x WHERE persons.id = x.id"
+);
+
 /// Distinct ids as a JSON array.
 fn id_list(ids: &[i64]) -> String {
     let mut seen = HashSet::with_capacity(ids.len());
@@ -442,6 +449,38 @@ impl WriteTx {
         let mut conn = self.conn();
         let sql = INSERT_MOVEMENTS.of(&conn);
         conn.execute(sql, &[json.as_str().into()]).await?;
+        Ok(())
+    }
+
+    /// Records many persons as in custody (or not) at a facility each: (person, facility),
+    /// as `set_custody` does for one.
+    pub async fn set_custody_of(
+        &mut self,
+        persons: &[(i64, String)],
+        in_custody: bool,
+        now: &str,
+    ) -> Result<(), StoreError> {
+        if persons.is_empty() {
+            return Ok(());
+        }
+        let json = Value::from(
+            last_of_each(persons, |p| p.0)
+                .into_iter()
+                .map(|(id, facility)| json!({"id": id, "facility": facility}))
+                .collect::<Vec<Value>>(),
+        )
+        .to_string();
+        let mut conn = self.conn();
+        let sql = SET_CUSTODY.of(&conn);
+        conn.execute(
+            sql,
+            &[
+                json.as_str().into(),
+                i64::from(in_custody).into(),
+                now.into(),
+            ],
+        )
+        .await?;
         Ok(())
     }
 

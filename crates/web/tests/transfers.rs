@@ -162,6 +162,101 @@ both_backends! {
         assert_status(&s.officer.get(&format!("/api/v1/transfer-operations/{op}")).await, 200, "the origin sees it");
     }
 
+    // A whole operation received at once is judged as receiving its persons one after
+    // another would be: capacity and keep-apart at the destination, each arrival against
+    // the cells and units the ones before it fill; one refusal refuses the receipt whole
+    // and changes nothing; persons received one by one in between are left as they are.
+    async fn a_bulk_receipt_checks_the_destination(db) {
+        let store = &db.store;
+        let s = setup(store).await;
+        let ops = user(&s, store, "ops", Grant::national(Role::NationalOperations)).await;
+        let gye = user(&s, store, "gye", Grant::facility(Role::FacilityOfficer, GUAYAQUIL)).await;
+        let unit_u = location(&s.admin, GUAYAQUIL, place_body("G-U", None, 0)).await;
+        let g1 = location(&s.admin, GUAYAQUIL, place_body("G-1", Some(unit_u), 2)).await;
+        let g2 = location(&s.admin, GUAYAQUIL, place_body("G-2", Some(unit_u), 2)).await;
+        let unit_v = location(&s.admin, GUAYAQUIL, place_body("G-V", None, 0)).await;
+        let g3 = location(&s.admin, GUAYAQUIL, place_body("G-3", Some(unit_v), 2)).await;
+        let mut p = Vec::new();
+        for n in 1..=4 {
+            p.push(admit(&s.admin, n).await);
+        }
+        let moves = json!([
+            {"person_id": p[0], "to_facility": GUAYAQUIL, "to_location_id": g1},
+            {"person_id": p[1], "to_facility": GUAYAQUIL, "to_location_id": g1},
+            {"person_id": p[2], "to_facility": GUAYAQUIL, "to_location_id": g2},
+            {"person_id": p[3], "to_facility": GUAYAQUIL},
+        ]);
+        let r = ops.post("/api/v1/transfer-operations", &json!({"name": "Turi a Guayaquil", "reason": "security", "moves": moves})).await;
+        assert_status(&r, 201, "created");
+        let op = r.body["id"].as_i64().expect("id");
+        let transfer_of = |body: &Value, person: i64| {
+            body["transfers"].as_array().expect("transfers").iter()
+                .find(|t| t["person_id"] == person).and_then(|t| t["id"].as_i64()).expect("transfer")
+        };
+        let (t2, t3) = (transfer_of(&r.body, p[1]), transfer_of(&r.body, p[2]));
+        assert_status(&ops.post(&format!("/api/v1/transfer-operations/{op}/approve"), &json!({})).await, 200, "approved");
+        assert_status(&s.officer.post(&format!("/api/v1/transfer-operations/{op}/dispatch"), &json!({})).await, 200, "dispatched");
+
+        // While they travel, Guayaquil admits someone into G-1: one place is left there.
+        let mut body = admission(GUAYAQUIL, "Luis", "Mora", "Vega", &cedula(900));
+        body["location_id"] = json!(g1);
+        let r = gye.post("/api/v1/admissions", &body).await;
+        assert_status(&r, 201, "admitted into G-1");
+        let resident = r.body["id"].as_i64().expect("id");
+        let receive = async || gye.post(&format!("/api/v1/transfer-operations/{op}/receive"), &json!({})).await;
+        let dispatched = async || ops.get(&format!("/api/v1/transfer-operations/{op}")).await.body["counts"]["dispatched"].clone();
+        let before = store.journal_len().await.expect("journal");
+        let r = receive().await;
+        assert_problem(&r, 409, "over_capacity", "the second into G-1 finds it full");
+        assert_eq!(store.journal_len().await.expect("journal"), before, "nothing changed");
+        assert_eq!(dispatched().await, 4);
+        assert_eq!(occupants(&gye, g1, None).await, vec![resident]);
+
+        // One received on his own elsewhere; then a rule keeps the first and the third
+        // out of one unit: arriving together in unit U, the whole receipt is refused.
+        let r = gye.post(&format!("/api/v1/transfers/{t2}/receive"), &json!({"location_id": g3})).await;
+        assert_status(&r, 200, "one received by himself");
+        assert_eq!(r.body["to_location_id"], g3);
+        let r = s.analyst.post("/api/v1/keep-apart", &json!({
+            "kind": "persons", "a": p[0], "b": p[2], "reason": "threat", "scope": "unit", "authorized_by": "Fiscalía"
+        })).await;
+        assert_status(&r, 201, "rule");
+        let before = store.journal_len().await.expect("journal");
+        let r = receive().await;
+        assert_problem(&r, 409, "placement_restricted", "rivals arriving in one unit");
+        assert_eq!(r.body["detail"], "placement restricted for security reasons — contact the security office");
+        assert_eq!(store.journal_len().await.expect("journal"), before, "nothing changed");
+        assert_eq!(dispatched().await, 3);
+
+        // The third turned back: the rest are received as a whole.
+        assert_status(&s.director.post(&format!("/api/v1/transfers/{t3}/cancel"), &json!({"reason": "regla de separación"})).await, 200, "cancelled");
+        let r = receive().await;
+        assert_status(&r, 200, "received");
+        assert_eq!(r.body["counts"], json!({"requested": 0, "approved": 0, "dispatched": 0, "received": 3, "cancelled": 1}));
+        assert_problem(&receive().await, 409, "nothing_to_do", "received twice");
+        let mut in_g1 = vec![resident, p[0]];
+        in_g1.sort();
+        assert_eq!(occupants(&gye, g1, None).await, in_g1);
+        assert_eq!(occupants(&gye, g3, None).await, vec![p[1]]);
+        assert_eq!(occupants(&gye, unit_u, None).await, in_g1);
+        let gye_roll = gye.get(&format!("/api/v1/facilities/{GUAYAQUIL}/roll")).await;
+        let totals = &gye_roll.body["totals"];
+        assert_eq!((totals["in_place"].as_i64(), totals["unallocated"].as_i64(), totals["in_transit_in"].as_i64()),
+            (Some(3), Some(1), Some(0)), "{totals}");
+        let turi = roll(&s.officer).await;
+        assert_eq!((turi["totals"]["in_transit_out"].as_i64(), turi["totals"]["unallocated"].as_i64()), (Some(0), Some(1)), "the third is back: {}", turi["totals"]);
+        for (person, cell) in [(p[0], Some(g1)), (p[3], None)] {
+            let m = gye.get(&format!("/api/v1/persons/{person}/movements")).await;
+            assert_status(&m, 200, "Guayaquil's now");
+            let last = m.body.as_array().and_then(|l| l.last()).cloned().expect("a movement");
+            assert_eq!((last["kind"].as_str(), last["location_id"].as_i64()), (Some("transfer_received"), cell), "{last}");
+            assert_problem(&s.officer.get(&format!("/api/v1/persons/{person}/movements")).await, 404, "not_found", "no longer Turi's");
+        }
+        let received = store.journal_page(0, 100_000).await.expect("journal").into_iter()
+            .filter(|e| e.event_type == "transfer.received").count();
+        assert_eq!(received, 3);
+    }
+
     // Out to court and back to the cell left; overdue when not back in time; an escape
     // and a recapture; a death ends custody for good.
     async fn absences_escapes_and_deaths(db) {

@@ -22,8 +22,8 @@ use custodia_store::transfers::TransferRow;
 use custodia_store::{Store, WriteTx};
 
 use super::{
-    Movements, NewMovement, allowed, corrupt, latest_slot, open_episode_or_refuse, record_latest,
-    refused, sees_intelligence,
+    Movements, NewMovement, corrupt, latest_slot, open_episode_or_refuse, record_latest, refused,
+    sees_intelligence,
 };
 use crate::error::AppError;
 use crate::persons::json;
@@ -538,43 +538,12 @@ pub(crate) async fn take_step(
     let next = status.after(step)?;
     let at = step_instant(body, now)?;
     if step == TransferStep::Receive {
-        let e = in_custody(tx, t.person_id).await?;
-        let location = body.location_id.or(t.to_location_id);
-        let m = Move {
-            person_id: t.person_id,
-            facility: t.to_facility.clone(),
-            location_id: location,
-        };
-        let s = allowed(tx, who, &m, now).await?;
-        let unit = location.and_then(|id| s.places.get(&id)).map(|p| p.unit_id);
-        let presence = if location.is_some() {
-            "placed"
-        } else {
-            "unallocated"
-        };
-        let to = t.to_facility.clone();
-        record_latest(
-            tx,
-            &who.actor,
-            NewMovement {
-                episode: &e,
-                kind: "transfer_received",
-                facility: &to,
-                location_id: location,
-                unit_id: unit,
-                presence,
-                reason: Some(&t.reason),
-                override_reason: None,
-                at,
-            },
-            "at",
-            now,
-        )
-        .await?;
-        tx.set_custody(t.person_id, &to, true, &canonical(now))
-            .await?;
-        t.to_location_id = location;
-    } else if moves_away(status, step) {
+        return receive_all(tx, who, vec![t], body, now)
+            .await?
+            .pop()
+            .ok_or_else(|| corrupt("transfers", "a receipt received no transfer"));
+    }
+    if moves_away(status, step) {
         let e = in_custody(tx, t.person_id).await?;
         let m = away_movement(&t, step, &e, at)?;
         record_latest(tx, &who.actor, m, "at", now).await?;
@@ -589,14 +558,102 @@ pub(crate) async fn take_step(
     Ok(t)
 }
 
+/// Receives transfers, each dispatched and its receipt authorised, together: every
+/// person arrives at their destination, into the cell the step names, else the one the
+/// transfer named, else unallocated. The placement rules judge the arrivals as a whole,
+/// in order, each against the cells and units the ones before it filled (capacity and
+/// keep-apart at the destination), as receiving them one after another would; the first
+/// refusal refuses them all. Then one read and one write per table for all: the
+/// persons' episodes and histories, their movements, the persons, the transfers and the
+/// journal. Returns the transfers as they now stand.
+async fn receive_all(
+    tx: &mut WriteTx,
+    who: &Principal,
+    mut ts: Vec<TransferRow>,
+    body: &StepRequest,
+    now: Timestamp,
+) -> Result<Vec<TransferRow>, AppError> {
+    let at = step_instant(body, now)?;
+    let persons: Vec<i64> = ts.iter().map(|t| t.person_id).collect();
+    let episodes: HashMap<i64, OpenEpisode> = tx
+        .open_episodes(&persons)
+        .await?
+        .into_iter()
+        .map(|e| (e.person_id, e))
+        .collect();
+    if let Some(t) = ts.iter().find(|t| !episodes.contains_key(&t.person_id)) {
+        return Err(not_in_custody(t.person_id));
+    }
+    let moves: Vec<Move> = ts
+        .iter()
+        .map(|t| Move {
+            person_id: t.person_id,
+            facility: t.to_facility.clone(),
+            location_id: body.location_id.or(t.to_location_id),
+        })
+        .collect();
+    let mut snapshot = super::snapshot(tx, &moves, now).await?;
+    for (m, refusals) in moves.iter().zip(snapshot.check_all(&moves, false)) {
+        if !refusals.is_empty() {
+            return Err(refused(&refusals, sees_intelligence(who, &m.facility)));
+        }
+    }
+    let mut histories: HashMap<i64, Vec<MovementRow>> = HashMap::new();
+    for m in tx.movements_of_all(&persons).await? {
+        histories.entry(m.episode_id).or_default().push(m);
+    }
+    let mut movements = Movements::default();
+    let mut arrived = Vec::with_capacity(ts.len());
+    let mut events = Vec::with_capacity(ts.len());
+    for (t, m) in ts.iter_mut().zip(&moves) {
+        let e = episodes
+            .get(&t.person_id)
+            .ok_or_else(|| not_in_custody(t.person_id))?;
+        let history = histories.get(&e.episode_id).map_or(&[][..], Vec::as_slice);
+        let slot = latest_slot(history, at, "at")?;
+        let arrival = NewMovement {
+            episode: e,
+            kind: "transfer_received",
+            facility: &t.to_facility,
+            location_id: m.location_id,
+            unit_id: m
+                .location_id
+                .and_then(|id| snapshot.places.get(&id))
+                .map(|p| p.unit_id),
+            presence: if m.location_id.is_some() {
+                "placed"
+            } else {
+                "unallocated"
+            },
+            reason: Some(&t.reason),
+            override_reason: None,
+            at,
+        };
+        movements.push(&who.actor, &arrival, slot, now);
+        arrived.push((t.person_id, t.to_facility.clone()));
+        let status =
+            TransferStatus::parse(&t.status).map_err(|e| corrupt("transfers.status", e))?;
+        let next = status.after(TransferStep::Receive)?;
+        t.to_location_id = m.location_id;
+        let kind = mark(t, TransferStep::Receive, next, at, who, body);
+        events.push(transfer_event(kind, t, at));
+    }
+    movements.record(tx).await?;
+    tx.set_custody_of(&arrived, true, &canonical(now)).await?;
+    tx.update_transfers(&ts).await?;
+    tx.append_all(&events).await?;
+    Ok(ts)
+}
+
 /// Takes a step for every transfer of `all` that can take it now (the others are left
 /// as they are), judging each as [`take_step`] does, in order: the first refusal refuses
 /// them all. Returns how many took it.
 ///
-/// Receipts are taken one by one, each judged against the cells the previous ones
-/// filled. The other steps are taken together, with one read and one write per table for
-/// all: they apply to open transfers, so each is a different person's (one open transfer
-/// per person), and no transfer's step changes what another's is judged on.
+/// The steps are taken together, with one read and one write per table for all: they
+/// apply to open transfers, so each is a different person's (one open transfer per
+/// person). No dispatch, approval or cancellation changes what another's is judged on;
+/// receipts are judged as a whole, each against the cells the ones before it fill
+/// ([`receive_all`]).
 pub(crate) async fn take_steps(
     tx: &mut WriteTx,
     who: &Principal,
@@ -624,7 +681,7 @@ pub(crate) async fn take_steps(
     for m in tx.movements_of_all(&moving).await? {
         histories.entry(m.episode_id).or_default().push(m);
     }
-    let mut received = 0;
+    let mut arriving = Vec::new();
     let mut movements = Movements::default();
     let mut taken = Vec::new();
     let mut events = Vec::new();
@@ -637,8 +694,7 @@ pub(crate) async fn take_steps(
         }
         authorise_step(who, &t, step)?;
         if step == TransferStep::Receive {
-            take_step(tx, who, t, step, body, now).await?;
-            received += 1;
+            arriving.push(t);
             continue;
         }
         let next = status.after(step)?;
@@ -665,6 +721,11 @@ pub(crate) async fn take_steps(
         store_notices(tx, &notices, &mut events, now).await?;
         tx.append_all(&events).await?;
     }
+    let received = if arriving.is_empty() {
+        0
+    } else {
+        receive_all(tx, who, arriving, body, now).await?.len()
+    };
     Ok(received + taken.len())
 }
 
