@@ -393,3 +393,66 @@ async fn administration(db) {
     assert_eq!(r.status(), StatusCode::FORBIDDEN);
 }
 }
+
+both_backends! {
+async fn bulk_operation_form(db) {
+    let store = db.store.clone();
+    let s = setup(&store).await;
+    let base = s._running.base.clone();
+    let ops = Browser::sign_in(&store, &base, "ops", vec![Grant::national(Role::NationalOperations)]).await;
+    let mut ids = Vec::new();
+    for n in 0..3 {
+        let body = common::admission(GUAYAQUIL, "Luis", &format!("Mora{}", n_letters(n)), "Vera", &common::cedula(900 + n));
+        let r = s.admin.post("/api/v1/admissions", &body).await;
+        assert_status(&r, 201, "admission");
+        ids.push(r.body["id"].as_i64().expect("id"));
+    }
+    let good: Vec<String> = ids.iter().map(|id| format!("{id}, {TURI}")).collect();
+    // One unknown person and one unreadable line among good ones: nothing is created and
+    // each bad line is named by its number in the text.
+    let text = format!("{}\n\n999999, {TURI}\nnada\n", good.join("\n"));
+    let (status, _, page) = ops
+        .post("/transfer-operations", &[("name", "Op Litoral"), ("reason", "overcrowding"), ("moves", &text)])
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.contains("Línea 6: no se entiende"), "{page}");
+    let text = format!("{}\n\n999999, {TURI}\n", good.join("\n"));
+    let (status, _, page) = ops
+        .post("/transfer-operations", &[("name", "Op Litoral"), ("reason", "overcrowding"), ("moves", &text)])
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.contains("Línea 5:"), "the unknown person's line: {page}");
+    let r = s.admin.get("/api/v1/transfers").await;
+    assert_eq!(r.body.as_array().map(Vec::len), Some(0), "nothing created: {}", r.body);
+    // All good: created, then approved and dispatched as a whole.
+    let text = good.join("\n");
+    let (status, location, _) = ops
+        .post("/transfer-operations", &[("name", "Op Litoral"), ("reason", "overcrowding"), ("moves", &text)])
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let (status, _, _) = ops.post(&format!("{location}/approve"), &[]).await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "approved nationally");
+    // The origin dispatches; national operations may not, and is not offered to.
+    let (status, page) = ops.get(&location).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(!page.contains("/dispatch\""), "no dispatch button for operations: {page}");
+    let (status, _, _) = ops.post(&format!("{location}/dispatch"), &[]).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let origin = Browser::sign_in(
+        &store,
+        &base,
+        "guardia.litoral",
+        vec![Grant::facility(Role::FacilityOfficer, GUAYAQUIL)],
+    )
+    .await;
+    let (_, page) = origin.get(&location).await;
+    assert!(page.contains("/dispatch\""), "the origin is offered to dispatch");
+    let (status, _, _) = origin.post(&format!("{location}/dispatch"), &[]).await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "dispatched by the origin");
+    let (status, page) = ops.get(&location).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("en tránsito"), "{page}");
+    let r = s.admin.get("/api/v1/transfers?status=dispatched").await;
+    assert_eq!(r.body.as_array().map(Vec::len), Some(3), "{}", r.body);
+}
+}

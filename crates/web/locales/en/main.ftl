@@ -248,6 +248,7 @@ person-reason-submit = Open file
 person-reading-for = Reading for: { $x }
 person-reason-change = change reason
 person-where = Where now
+person-place-or-transfer = Place, move or transfer
 person-unallocated = not yet in a cell
 person-not-in-custody = Not in custody (last facility: { $x }).
 person-identity = Identity
@@ -321,6 +322,12 @@ form-problems = { $n ->
     [one] There is one problem with the form:
    *[other] There are { $n } problems with the form:
 }
+err-unknown-person = The person is not in custody at a facility in reach.
+err-unknown-facility = The facility is not registered.
+err-duplicate-person = The person appears more than once.
+err-same-facility = The person is already at that facility.
+err-forbidden = You may not do this.
+err-nothing-to-do = No transfer of the operation allows this step.
 err-not-a-date = Enter a date (YYYY-MM-DD).
 err-not-a-time = Enter a date and time.
 err-invalid-cedula = The cédula number is not valid: check the digits.
@@ -739,3 +746,21 @@ drug-kind-other = other
 disposal-destroyed = destroyed
 disposal-handed-to-prosecutor = handed to the prosecutor
 disposal-returned = returned
+
+## Bulk operations
+operation-new = New bulk transfer operation
+operation-intro = Many persons in one operation, validated together: if one transfer is not possible, none is created and every line with a problem is named.
+operation-name = Name of the operation
+operation-moves = Transfers
+operation-moves-hint = One per line: person number, destination facility and, if known, the place code (e.g. "1234, CPL-AZ-1, PAB-B-C010").
+operation-create = Validate and create the operation
+operation-refused = { $n ->
+    [one] The operation was not created: one transfer is not possible.
+   *[other] The operation was not created: { $n } transfers are not possible.
+}
+operation-line-problem = Line { $line }: { $problem }
+operation-line-unreadable = Line { $line }: "{ $text }" cannot be read.
+operation-step-approve = Approve the whole operation
+operation-step-dispatch = Dispatch all
+operation-step-receive = Receive all
+operation-step-cancel = Cancel the operation

@@ -248,6 +248,7 @@ person-reason-submit = Abrir expediente
 person-reading-for = Consultando por: { $x }
 person-reason-change = cambiar motivo
 person-where = Ubicación actual
+person-place-or-transfer = Ubicar, mover o trasladar
 person-unallocated = sin celda asignada
 person-not-in-custody = No está bajo custodia (último centro: { $x }).
 person-identity = Identidad
@@ -321,6 +322,12 @@ form-problems = { $n ->
     [one] Hay un problema en el formulario:
    *[other] Hay { $n } problemas en el formulario:
 }
+err-unknown-person = La persona no está bajo custodia en un centro a su alcance.
+err-unknown-facility = El centro no está registrado.
+err-duplicate-person = La persona aparece más de una vez.
+err-same-facility = La persona ya está en ese centro.
+err-forbidden = No tiene permiso para esta operación.
+err-nothing-to-do = Ningún traslado de la operación admite este paso.
 err-not-a-date = Escriba una fecha (AAAA-MM-DD).
 err-not-a-time = Escriba una fecha y hora.
 err-invalid-cedula = El número de cédula no es válido: revise los dígitos.
@@ -742,3 +749,21 @@ drug-kind-other = otra
 disposal-destroyed = destruido
 disposal-handed-to-prosecutor = entregado a Fiscalía
 disposal-returned = devuelto
+
+## Operaciones masivas
+operation-new = Nueva operación de traslado masivo
+operation-intro = Varias personas en una operación, validadas juntas: si un traslado no es posible, no se crea ninguno y se indica cada línea con problema.
+operation-name = Nombre de la operación
+operation-moves = Traslados
+operation-moves-hint = Uno por línea: número de persona, centro de destino y, si se conoce, el código del lugar (p. ej. «1234, CPL-AZ-1, PAB-B-C010»).
+operation-create = Validar y crear la operación
+operation-refused = { $n ->
+    [one] No se creó la operación: un traslado no es posible.
+   *[other] No se creó la operación: { $n } traslados no son posibles.
+}
+operation-line-problem = Línea { $line }: { $problem }
+operation-line-unreadable = Línea { $line }: no se entiende «{ $text }».
+operation-step-approve = Aprobar toda la operación
+operation-step-dispatch = Despachar todos
+operation-step-receive = Recibir todos
+operation-step-cancel = Cancelar la operación

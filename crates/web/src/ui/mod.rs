@@ -16,6 +16,7 @@ pub mod format;
 pub mod forms;
 pub mod i18n;
 pub mod incidents;
+pub mod operations;
 pub mod page;
 pub mod persons;
 pub mod placement;
@@ -61,6 +62,10 @@ pub fn routes() -> Router<AppState> {
         .route("/persons/{id}/placement/check", post(placement::check))
         .route("/persons/{id}/transfer", post(placement::request_transfer))
         .route("/transfers", get(transfers::list))
+        .route("/transfer-operations", post(operations::create))
+        .route("/transfer-operations/new", get(operations::new))
+        .route("/transfer-operations/{id}", get(operations::show))
+        .route("/transfer-operations/{id}/{step}", post(operations::step))
         .route("/transfers/{id}/{step}", post(transfers::step))
         .route("/incidents", get(incidents::list).post(incidents::report))
         .route("/incidents/new", get(incidents::new))

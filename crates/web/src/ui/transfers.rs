@@ -35,6 +35,7 @@ struct TransfersPage {
     status: String,
     statuses: Vec<(&'static str, String)>,
     transfers: Vec<TransferLine>,
+    may_bulk: bool,
 }
 
 /// `?status=&facility=`.
@@ -81,6 +82,9 @@ pub async fn list(State(s): State<AppState>, v: Viewer, Query(q): Query<Filter>)
             .map(|x| (x.as_str(), t.e("transfer-status", x.as_str())))
             .collect(),
         transfers,
+        may_bulk: who
+            .require_some(custodia_domain::access::Action::TransferRequest)
+            .is_ok(),
     })
 }
 
