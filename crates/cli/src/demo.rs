@@ -145,6 +145,7 @@ pub fn admission(
         confirm_new_person: true,
         facility: facility.code.clone(),
         location_id: None,
+        classification: None,
         admitted_at,
         legal_basis: Some(legal_basis),
         arrest: Arrest {

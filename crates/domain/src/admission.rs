@@ -7,6 +7,7 @@ use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
 use crate::custody::{LegalDocument, LegalDocumentKind};
+use crate::facility::SecurityLevel;
 use crate::person::{Identity, MAX_ITEMS, MAX_NAME, MAX_TEXT};
 use crate::text;
 use crate::validation::Collector;
@@ -189,6 +190,11 @@ pub struct AdmissionRequest {
     /// The location within it, if assigned on arrival.
     #[serde(default)]
     pub location_id: Option<i64>,
+    /// The security classification decided on arrival (a director's decision, as later
+    /// through `POST /persons/{id}/classification`): the person is placed only where
+    /// security is at least this.
+    #[serde(default)]
+    pub classification: Option<SecurityLevel>,
     /// When the person was received.
     #[schema(value_type = String, format = DateTime)]
     pub admitted_at: Timestamp,
@@ -487,6 +493,18 @@ mod tests {
             .validate(now, date(2026, 11, 28), date(2026, 11, 1))
             .unwrap();
         assert_eq!(basis.kind, LegalDocumentKind::PretrialDetentionOrder);
+    }
+
+    #[test]
+    fn a_classification_is_one_of_the_security_levels() {
+        let mut v = serde_json::to_value(request()).unwrap();
+        assert_eq!(request().classification, None, "optional");
+        v["classification"] = serde_json::json!("maximum");
+        let r: AdmissionRequest = serde_json::from_value(v.clone()).unwrap();
+        assert_eq!(r.classification, Some(SecurityLevel::Maximum));
+        assert_eq!(codes(&r), Vec::<String>::new());
+        v["classification"] = serde_json::json!("supermax");
+        assert!(serde_json::from_value::<AdmissionRequest>(v).is_err());
     }
 
     /// Breaks one rule of a valid request.

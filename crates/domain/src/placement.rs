@@ -355,10 +355,7 @@ impl Snapshot {
             ));
         }
         if let Some(class) = p.classification
-            && !f
-                .security_levels
-                .iter()
-                .any(|l| level_rank(*l) >= level_rank(class))
+            && !secure_enough(&f.security_levels, class)
         {
             out.push(Refusal::new(
                 "security_level",
@@ -547,6 +544,12 @@ fn capacity(place: &Place, now: Option<&Whereabouts>, out: &mut Vec<Refusal>) {
             )
         });
     }
+}
+
+/// Whether a facility with places of `levels` has one secure enough for a person
+/// classified `class`.
+pub fn secure_enough(levels: &[SecurityLevel], class: SecurityLevel) -> bool {
+    levels.iter().any(|l| level_rank(*l) >= level_rank(class))
 }
 
 /// Security levels in order of restriction: a person goes where security is at least

@@ -74,6 +74,8 @@ pub struct EpisodeRow {
     pub released_at: Option<String>,
     /// The release, JSON.
     pub release: Option<String>,
+    /// Security classification (`minimum`, `medium`, `maximum`), if classified.
+    pub classification: Option<String>,
 }
 
 /// A court document as stored.
@@ -147,7 +149,7 @@ fn person(r: &dyn Cells) -> Result<PersonRow, StoreError> {
 macro_rules! episode_columns {
     () => {
         "id, person_id, facility, location_id, admitted_at, age_group, sex, legal_status, \
-         pretrial_expiry, release_date, record, released_at, release"
+         pretrial_expiry, release_date, record, released_at, release, classification"
     };
 }
 
@@ -166,6 +168,7 @@ fn episode(r: &dyn Cells) -> Result<EpisodeRow, StoreError> {
         record: r.text(10)?,
         released_at: r.opt_text(11)?,
         release: r.opt_text(12)?,
+        classification: r.opt_text(13)?,
     })
 }
 
@@ -481,8 +484,9 @@ impl WriteTx {
             self.conn()
                 .fetch(
                     "INSERT INTO custody_episodes (person_id, facility, location_id, admitted_at, \
-                     age_group, sex, legal_status, pretrial_expiry, release_date, record) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
+                     age_group, sex, legal_status, pretrial_expiry, release_date, record, \
+                     classification) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
                     &[
                         e.person_id.into(),
                         (&e.facility).into(),
@@ -494,6 +498,7 @@ impl WriteTx {
                         e.pretrial_expiry.as_deref().into(),
                         e.release_date.as_deref().into(),
                         (&e.record).into(),
+                        e.classification.as_deref().into(),
                     ],
                     |c| c.int(0),
                 )

@@ -140,6 +140,78 @@ both_backends! {
         assert_status(&place(&s.officer, t, w.a1, json!({})).await, 201, "maximum fits maximum");
     }
 
+    // A classification set at admission: only by those who may classify (an officer is
+    // refused, nothing changed), one of the security levels, checked against the
+    // facility and the cell by the placement rules, stored on the episode (the file
+    // shows it, later moves obey it) and journaled with the admission.
+    async fn classification_at_admission(db) {
+        let store = &db.store;
+        let s = setup(store).await;
+        let w = &s.wing;
+        let records = s.admin.as_user(
+            &common::token_for(store, "records", vec![Grant::facility(Role::RecordsOfficer, TURI)]).await,
+        );
+        let medium = location(&s.admin, TURI, json!({
+            "code": "T-M1", "name": "Celda media", "parent_id": null, "security_level": "medium",
+            "holds_sex": "men", "design_capacity": 4, "operational_capacity": 4
+        })).await;
+        let body = |facility: &str, n: u32, class: Option<&str>, cell: Option<i64>| {
+            let mut b = common::admission(facility, "Mario", &format!("Cruz{}", n_letters(n)), "Loja", &common::cedula(n));
+            if let Some(c) = class {
+                b["classification"] = json!(c);
+            }
+            if let Some(l) = cell {
+                b["location_id"] = json!(l);
+            }
+            b
+        };
+        let before = store.journal_len().await.expect("journal");
+        let cases: Vec<(&str, Reply, u16, &str, Option<&str>)> = vec![
+            ("an officer may not classify", s.officer.post("/api/v1/admissions", &body(TURI, 1, Some("maximum"), None)).await, 403, "forbidden", None),
+            ("nor a records officer", records.post("/api/v1/admissions", &body(TURI, 1, Some("medium"), Some(w.a1))).await, 403, "forbidden", None),
+            ("not a security level", s.director.post("/api/v1/admissions", &body(TURI, 1, Some("supermax"), None)).await, 422, "invalid_body", None),
+            ("a medium cell for a maximum classification", s.director.post("/api/v1/admissions", &body(TURI, 1, Some("maximum"), Some(medium))).await, 422, "invalid_input", Some("location_id:security_level")),
+            ("a facility with no maximum places", s.admin.post("/api/v1/admissions", &body("CPL-PI-1", 1, Some("maximum"), None)).await, 422, "invalid_input", Some("facility:security_level")),
+        ];
+        for (what, r, status, code, field) in cases {
+            assert_problem(&r, status, code, what);
+            if let Some(f) = field {
+                assert!(field_codes(&r).contains(&f.to_owned()), "{what}: {}", r.body);
+            }
+        }
+        let r = s.officer.post("/api/v1/admissions", &body(TURI, 1, Some("maximum"), None)).await;
+        assert!(r.body["detail"].as_str().is_some_and(|d| d.contains("classification.write")), "{}", r.body);
+        assert_eq!(store.journal_len().await.expect("journal"), before, "refusals change nothing");
+        assert!(!store.has_persons().await.expect("persons"), "no one registered");
+
+        // A director admits into a maximum cell, classified maximum.
+        let r = s.director.post("/api/v1/admissions", &body(TURI, 1, Some("maximum"), Some(w.a1))).await;
+        assert_status(&r, 201, "admitted and classified");
+        let p = r.body["id"].as_i64().expect("id");
+        assert_eq!(r.body["episodes"][0]["classification"], "maximum", "{}", r.body["episodes"][0]);
+        assert_eq!(occupants(&s.officer, w.a1, None).await, vec![p]);
+        let journal = store.journal_for_subject(&format!("person:{p}"), 0, 100).await.expect("journal");
+        assert_eq!(journal.len(), 1);
+        let admitted: Value = serde_json::from_str(&journal[0].payload).expect("payload");
+        assert_eq!((journal[0].event_type.as_str(), &admitted["classification"]), ("person.admitted", &json!("maximum")));
+        let r = place(&s.officer, p, medium, json!({})).await;
+        assert!(field_codes(&r).contains(&"location_id:security_level".to_owned()), "later moves obey it: {}", r.body);
+        assert_status(&place(&s.officer, p, w.a2, json!({})).await, 201, "maximum to maximum");
+
+        // Officers still admit without one; a director classifies later, as before.
+        let r = s.officer.post("/api/v1/admissions", &body(TURI, 2, None, Some(medium))).await;
+        assert_status(&r, 201, "unclassified, into the medium cell");
+        let q = r.body["id"].as_i64().expect("id");
+        assert!(r.body["episodes"][0]["classification"].is_null(), "{}", r.body["episodes"][0]);
+        let journal = store.journal_for_subject(&format!("person:{q}"), 0, 100).await.expect("journal");
+        let admitted: Value = serde_json::from_str(&journal[0].payload).expect("payload");
+        assert!(admitted.get("classification").is_none(), "{admitted}");
+        let r = s.director.post(&format!("/api/v1/persons/{q}/classification"), &json!({"level": "medium", "reason": "evaluación inicial"})).await;
+        assert_status(&r, 200, "classified later");
+        let file = s.director.get(&format!("/api/v1/persons/{q}?reason=test")).await;
+        assert_eq!(file.body["episodes"][0]["classification"], "medium", "{}", file.body);
+    }
+
     // Rival gangs: a keep-apart rule between the groups refuses a member of one in the
     // unit where a member of the other is. Officers read only that it is restricted;
     // intelligence staff read which rule; for officers the intelligence routes do not exist.

@@ -11,8 +11,9 @@ use custodia_domain::age::{check_admission, group_on};
 use custodia_domain::custody::{LegalDocument, legal_state};
 use custodia_domain::duplicates::{self, Reason};
 use custodia_domain::person::Identity;
+use custodia_domain::placement::secure_enough;
 use custodia_domain::time::{canonical, date_in};
-use custodia_domain::{Facility, Invalid, Location, Refused};
+use custodia_domain::{Facility, Invalid, Location, Refused, SecurityLevel};
 use custodia_store::persons::{EpisodeRow, PersonRow};
 use custodia_store::{Store, WriteTx};
 
@@ -52,6 +53,8 @@ struct Admitted<'a> {
     episode_id: i64,
     facility: &'a str,
     location_id: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    classification: Option<SecurityLevel>,
     admitted_at: String,
     legal_basis: &'a LegalDocument,
     legal_state: &'a custodia_domain::custody::LegalState,
@@ -139,13 +142,27 @@ pub(crate) async fn check_fit(
     Ok(())
 }
 
-/// Checks where the person goes: the facility's age group and sex, and the location.
+/// Checks where the person goes: the facility's age group and sex, a place there secure
+/// enough for the classification, and the location (whose security level, capacity and
+/// keep-apart rules the placement rules check when the person arrives there).
 async fn check_place(
     tx: &mut WriteTx,
     facility: &Facility,
     identity: &Identity,
     request: &AdmissionRequest,
 ) -> Result<(), AppError> {
+    if let Some(class) = request.classification
+        && !secure_enough(&facility.security_levels, class)
+    {
+        return Err(invalid(
+            "facility",
+            "security_level",
+            format!(
+                "{} has no place secure enough for a person classified {class}",
+                facility.code
+            ),
+        ));
+    }
     let Some(id) = request.location_id else {
         return check_fit(tx, facility, None, identity, request.admitted_at, None).await;
     };
@@ -183,13 +200,18 @@ async fn check_place(
 }
 
 /// Admits a person: registers them (or re-admits a registered person), opens a custody
-/// episode with its legal basis and Rule 7 record, and journals `person.admitted`.
+/// episode with its legal basis, Rule 7 record and, when given, security classification
+/// (which only those who may classify may set: others are refused, 403, nothing
+/// changed), and journals `person.admitted`.
 pub async fn admit(
     store: &Store,
     who: &Principal,
     request: AdmissionRequest,
 ) -> Result<PersonFile, AppError> {
     who.require(Action::PersonAdmit, Some(&request.facility))?;
+    if request.classification.is_some() {
+        who.require(Action::ClassificationWrite, Some(&request.facility))?;
+    }
     let facility = store
         .facility(&request.facility)
         .await?
@@ -280,6 +302,7 @@ pub async fn admit(
                 record: json(&record),
                 released_at: None,
                 release: None,
+                classification: request.classification.map(|c| c.as_str().to_owned()),
             };
             let episode_id = tx.insert_episode(&episode).await.map_err(|e| {
                 if e.is_unique_violation() {
@@ -317,6 +340,7 @@ pub async fn admit(
                     episode_id,
                     facility: &facility.code,
                     location_id: request.location_id,
+                    classification: request.classification,
                     admitted_at,
                     legal_basis: &basis,
                     legal_state: &state,

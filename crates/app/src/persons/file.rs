@@ -4,6 +4,7 @@
 
 use serde::Serialize;
 
+use custodia_domain::SecurityLevel;
 use custodia_domain::access::Action;
 use custodia_domain::admission::AdmissionRecord;
 use custodia_domain::custody::{LegalDocument, LegalState, legal_state};
@@ -44,6 +45,8 @@ pub struct EpisodeView {
     pub age_group: String,
     /// Rule 11 categories: sex.
     pub sex: String,
+    /// Security classification, if classified (at admission or later by a director).
+    pub classification: Option<SecurityLevel>,
     /// Where the episode stands in law, with its computed dates.
     pub legal_state: LegalState,
     /// The court documents, in the order recorded.
@@ -173,6 +176,16 @@ pub(crate) async fn file_unlogged(
             admitted_at: e.admitted_at,
             age_group: e.age_group,
             sex: e.sex,
+            classification: e
+                .classification
+                .as_deref()
+                .map(SecurityLevel::parse)
+                .transpose()
+                .map_err(|err| {
+                    AppError::Store(custodia_store::StoreError::Corrupt(format!(
+                        "custody_episodes.classification: {err}"
+                    )))
+                })?,
             legal_state: state,
             documents: docs,
             record: if health {

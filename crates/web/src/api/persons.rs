@@ -25,16 +25,19 @@ fn created(file: PersonFile) -> impl IntoResponse {
     )
 }
 
-/// Admits a person into custody with the legal basis and the Rule 7 record. When the
-/// person may already be registered, answers 409 `possible_duplicate` with the
-/// candidates: admit again with `person_id` (link) or `confirm_new_person: true`.
+/// Admits a person into custody with the legal basis and the Rule 7 record, optionally
+/// into a cell (every placement rule checked) and with a security classification (only
+/// for those who may classify). When the person may already be registered, answers 409
+/// `possible_duplicate` with the candidates: admit again with `person_id` (link) or
+/// `confirm_new_person: true`.
 #[utoipa::path(post, path = "/admissions", tag = "persons", request_body = AdmissionRequest,
     responses(
         (status = 201, description = "Admitted: the person's file", body = PersonFile),
         (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Your roles do not allow admitting here, or setting the classification (directors may)", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such facility or person", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Possible duplicate, already in custody, or location out of service", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Breaks a rule (legal basis, dates, age group, sex, cédula…)", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Possible duplicate, already in custody, or the location out of service, full or restricted (keep-apart)", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Breaks a rule (legal basis, dates, age group, sex, security level, cédula…)", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn admit(
     State(s): State<AppState>,
