@@ -1,14 +1,15 @@
 //! Use cases for locations: add, change, put out of service and back, list and look.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use jiff::Timestamp;
 use serde::Serialize;
 
 use custodia_domain::access::Action;
 use custodia_domain::events::NewEvent;
-use custodia_domain::location::{out_of_service_ids, validate_change};
+use custodia_domain::location::{descendants_and_self, out_of_service_ids, validate_change};
 use custodia_domain::occupancy::{self, Occupancy};
+use custodia_domain::placement::{Move, Refusal};
 use custodia_domain::{Location, LocationPatch, NewLocation, OutOfServiceRequest};
 use custodia_store::{Store, WriteTx};
 
@@ -157,7 +158,107 @@ async fn load(
     Ok((facility, tree, current))
 }
 
-/// Changes a location's details, keeping the tree and its rules intact.
+/// The unit (top-level location) a location is in, in `tree`.
+fn unit_of(tree: &[Location], id: i64) -> i64 {
+    let parents: HashMap<i64, i64> = tree
+        .iter()
+        .filter_map(|l| l.parent_id.map(|p| (l.id, p)))
+        .collect();
+    let mut unit = id;
+    // A tree has no cycle (validate_change refuses one); the bound is for a corrupt one.
+    for _ in 0..tree.len() {
+        match parents.get(&unit) {
+            Some(parent) => unit = *parent,
+            None => break,
+        }
+    }
+    unit
+}
+
+/// The persons placed in a subtree moved into another unit, and the keep-apart rules
+/// they already broke where they were (a rule recorded after they were put together):
+/// the move is refused only for what it breaks anew.
+struct Regrouping {
+    locations: Vec<i64>,
+    moves: Vec<Move>,
+    broken: HashSet<(i64, Option<i64>)>,
+}
+
+impl Regrouping {
+    /// Reads who is placed in `locations`, and what they break, before the move.
+    async fn before(
+        tx: &mut WriteTx,
+        locations: Vec<i64>,
+        now: Timestamp,
+    ) -> Result<Self, AppError> {
+        let moves: Vec<Move> = tx
+            .placed_in_locations(&locations)
+            .await?
+            .into_iter()
+            .filter(|e| e.presence == "placed")
+            .map(|e| Move {
+                person_id: e.person_id,
+                facility: e.facility,
+                location_id: e.location_id,
+            })
+            .collect();
+        let broken = Self::broken(tx, &moves, now).await?.into_keys().collect();
+        Ok(Regrouping {
+            locations,
+            moves,
+            broken,
+        })
+    }
+
+    /// Each keep-apart rule a person staying in their cell breaks, by person and rule.
+    async fn broken(
+        tx: &mut WriteTx,
+        moves: &[Move],
+        now: Timestamp,
+    ) -> Result<HashMap<(i64, Option<i64>), (String, Refusal)>, AppError> {
+        if moves.is_empty() {
+            return Ok(HashMap::new());
+        }
+        let snapshot = crate::population::snapshot(tx, moves, now).await?;
+        Ok(moves
+            .iter()
+            .flat_map(|m| {
+                snapshot
+                    .keep_apart_refusals(m)
+                    .into_iter()
+                    .map(|r| ((m.person_id, r.rule_id), (m.facility.clone(), r)))
+            })
+            .collect())
+    }
+
+    /// Moves the subtree's stays and persons into `unit` (the tree already says so), and
+    /// refuses it when someone there would now be in one unit with whom they must not.
+    async fn into(
+        self,
+        tx: &mut WriteTx,
+        who: &Principal,
+        unit: i64,
+        now: Timestamp,
+    ) -> Result<(), AppError> {
+        tx.set_unit_of(&self.locations, unit).await?;
+        let after = Self::broken(tx, &self.moves, now).await?;
+        let mut anew: Vec<_> = after
+            .into_iter()
+            .filter(|(key, _)| !self.broken.contains(key))
+            .collect();
+        anew.sort_by_key(|(key, _)| *key);
+        if let Some((_, (facility, refusal))) = anew.into_iter().next() {
+            let may_see = crate::population::sees_intelligence(who, &facility);
+            return Err(crate::population::refused(&[refusal], may_see));
+        }
+        Ok(())
+    }
+}
+
+/// Changes a location's details, keeping the tree and its rules intact. Moved under
+/// another unit (its parent changed), its subtree's stays and the persons placed in it
+/// are in that unit from then on, unless it would put persons who must be kept apart
+/// in one unit.
 pub async fn update(
     store: &Store,
     who: &Principal,
@@ -168,7 +269,7 @@ pub async fn update(
     let principal = who.clone();
     let tree = store
         .write(&who.actor, async move |tx| {
-            let (facility, mut tree, current) = load(tx, &principal, id).await?;
+            let (facility, tree, current) = load(tx, &principal, id).await?;
             let changed = current.patched(&patch);
             if tree
                 .iter()
@@ -177,6 +278,15 @@ pub async fn update(
                 return Err(duplicate(&changed.facility, &changed.code));
             }
             validate_change(&facility, &tree, &changed)?;
+            let mut after = tree.clone();
+            replace(&mut after, changed.clone());
+            let unit = unit_of(&after, id);
+            let regrouping = if unit == unit_of(&tree, id) {
+                None
+            } else {
+                let inside = descendants_and_self(&after, id).into_iter().collect();
+                Some(Regrouping::before(tx, inside, now).await?)
+            };
             if changed != current {
                 tx.update_location(&changed, &custodia_domain::time::canonical(now))
                     .await
@@ -184,8 +294,10 @@ pub async fn update(
                 tx.append(NewEvent::location_changed(&changed, &patch, now))
                     .await?;
             }
-            replace(&mut tree, changed);
-            Ok::<_, AppError>(tree)
+            if let Some(r) = regrouping {
+                r.into(tx, &principal, unit, now).await?;
+            }
+            Ok::<_, AppError>(after)
         })
         .await?;
     view_of(store, &tree, id, now).await

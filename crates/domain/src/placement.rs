@@ -427,6 +427,20 @@ impl Snapshot {
         }
     }
 
+    /// The keep-apart rules `m` breaks, fit and capacity aside: for a person who stays in
+    /// their cell while the tree around it changes (the cell moved into another unit).
+    pub fn keep_apart_refusals(&self, m: &Move) -> Vec<Refusal> {
+        let mut out = Vec::new();
+        if let Some((profile, _)) = self.persons.get(&m.person_id) {
+            let place = m
+                .location_id
+                .and_then(|id| self.places.get(&id))
+                .filter(|p| p.facility == m.facility);
+            self.keep_apart(m.person_id, profile, &m.facility, place, &mut out);
+        }
+        out
+    }
+
     /// Records an accepted move, so that the moves after it are judged with it done.
     pub fn apply(&mut self, m: &Move) {
         let unit = m
@@ -829,6 +843,29 @@ mod tests {
                     scope == KeepApartScope::Facility
                 );
             }
+        }
+    }
+
+    /// A person staying in cell 3 while it is moved into unit 100, where a rival is: a
+    /// unit rule is broken whatever the fit of the cell; a cell rule is not.
+    #[test]
+    fn a_cell_moved_into_a_rivals_unit() {
+        for (scope, broken) in [(KeepApartScope::Unit, true), (KeepApartScope::Cell, false)] {
+            let mut s = turi();
+            s.persons.get_mut(&10).unwrap().1 = placed(3, 200);
+            s.persons.insert(11, (profile(Sex::Male), placed(1, 100)));
+            s.rules.push(rule(KeepApartKind::Persons, 10, 11, scope));
+            assert!(s.keep_apart_refusals(&to(10, 3)).is_empty(), "apart");
+            let cell = s.places.get_mut(&3).unwrap();
+            cell.unit_id = 100;
+            cell.holds_sex = HoldsSex::Women;
+            s.persons.get_mut(&10).unwrap().1 = placed(3, 100);
+            let refused = s.keep_apart_refusals(&to(10, 3));
+            assert_eq!(
+                codes(&refused),
+                if broken { vec![RESTRICTED] } else { vec![] },
+                "{scope}"
+            );
         }
     }
 

@@ -61,6 +61,29 @@ const OPEN_EPISODES: Dialects = over_json!(
     ")"
 );
 
+const PLACED_IN: Dialects = over_json!(
+    "SELECT ",
+    open_columns!(),
+    " FROM custody_episodes WHERE released_at IS NULL \
+     AND location_id IN (SELECT CAST(value AS BIGINT) FROM ";
+    ROWS;
+    ") ORDER BY person_id"
+);
+
+const SET_UNIT_OF_STAYS: Dialects = over_json!(
+    "UPDATE movements SET unit_id = $2 WHERE (unit_id IS NULL OR unit_id <> $2) \
+     AND location_id IN (SELECT CAST(value AS BIGINT) FROM ";
+    ROWS;
+    ")"
+);
+
+const SET_UNIT_OF_EPISODES: Dialects = over_json!(
+    "UPDATE custody_episodes SET unit_id = $2 WHERE released_at IS NULL \
+     AND location_id IN (SELECT CAST(value AS BIGINT) FROM ";
+    ROWS;
+    ")"
+);
+
 const OPEN_TRANSFERS: Dialects = over_json!(
     "SELECT ",
     transfer_columns!(),
@@ -211,6 +234,39 @@ impl WriteTx {
         let mut conn = self.conn();
         let sql = OPEN_EPISODES.of(&conn);
         conn.fetch(sql, &[ids.as_str().into()], open_episode).await
+    }
+
+    /// The open episodes of the persons whose place is one of `locations`, by person.
+    pub async fn placed_in_locations(
+        &mut self,
+        locations: &[i64],
+    ) -> Result<Vec<OpenEpisode>, StoreError> {
+        if locations.is_empty() {
+            return Ok(Vec::new());
+        }
+        let ids = id_list(locations);
+        let mut conn = self.conn();
+        let sql = PLACED_IN.of(&conn);
+        conn.fetch(sql, &[ids.as_str().into()], open_episode).await
+    }
+
+    /// Records that `locations` are now in `unit` (their subtree was moved under another
+    /// top-level location): every stay in them, past and present, and the open episodes
+    /// of the persons placed in them. A stay's unit is the key that finds it among the
+    /// unit's stays, so it follows the tree, as the cells it belongs to do.
+    pub async fn set_unit_of(&mut self, locations: &[i64], unit: i64) -> Result<(), StoreError> {
+        if locations.is_empty() {
+            return Ok(());
+        }
+        let ids = id_list(locations);
+        let mut conn = self.conn();
+        let stays = SET_UNIT_OF_STAYS.of(&conn);
+        conn.execute(stays, &[ids.as_str().into(), unit.into()])
+            .await?;
+        let episodes = SET_UNIT_OF_EPISODES.of(&conn);
+        conn.execute(episodes, &[ids.as_str().into(), unit.into()])
+            .await?;
+        Ok(())
     }
 
     /// The open transfers (requested, approved or dispatched) of many persons, in no order.

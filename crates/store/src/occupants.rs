@@ -60,7 +60,9 @@ macro_rules! stays_at {
     };
 }
 
-/// Stays in a unit (a top-level location: every stay in it counts) covering `$2`.
+/// Stays in a unit (a top-level location: every stay in it counts) covering `$2`. A stay
+/// records its cell's unit, kept in step with the tree when a location is moved under
+/// another unit (`WriteTx::set_unit_of`), so this equals walking the unit's subtree.
 macro_rules! unit_stays_at {
     ($covers:literal) => {
         concat!(

@@ -212,6 +212,73 @@ both_backends! {
         assert_eq!(file.body["episodes"][0]["classification"], "medium", "{}", file.body);
     }
 
+    // A cell moved into another unit (its parent changed) takes its persons and its
+    // stays with it: keep-apart rules at unit scope, the roll, a unit's occupants and a
+    // count at a past instant all follow the tree as it now is; a move that would put
+    // persons kept apart in one unit is refused, nothing changed; the journal keeps the
+    // unit each placement had when it happened.
+    async fn a_cell_moved_into_another_unit(db) {
+        let store = &db.store;
+        let s = setup(store).await;
+        let w = &s.wing;
+        let unit_b = s.admin.get(&format!("/api/v1/locations/{}", w.b1)).await.body["parent_id"].as_i64().expect("B");
+        let unit_c = location(&s.admin, TURI, place_body("T-C", None, 0)).await;
+        let c1 = location(&s.admin, TURI, place_body("T-C1", Some(unit_c), 2)).await;
+        let c2 = location(&s.admin, TURI, place_body("T-C2", Some(unit_c), 2)).await;
+        let earlier = (jiff::Timestamp::now() - jiff::SignedDuration::from_hours(3)).to_string();
+        let (p, q, r, t) = (admit(&s.officer, 1).await, admit(&s.officer, 2).await, admit(&s.officer, 3).await, admit(&s.officer, 4).await);
+        for (who, cell) in [(p, w.a1), (q, w.b1), (r, c1)] {
+            assert_status(&place(&s.officer, who, cell, json!({"occurred_at": earlier})).await, 201, "placed");
+        }
+        for (a, b) in [(q, r), (t, r)] {
+            let rule = json!({"kind": "persons", "a": a, "b": b, "reason": "threat", "scope": "unit", "authorized_by": "Fiscalía"});
+            assert_status(&s.analyst.post("/api/v1/keep-apart", &rule).await, 201, "rule");
+        }
+        let before_move = (jiff::Timestamp::now() - jiff::SignedDuration::from_hours(1)).to_string();
+        let patch = async |who: &common::Api, cell: i64, parent: i64| {
+            who.call(reqwest::Method::PATCH, &format!("/api/v1/locations/{cell}"), Some(&json!({"parent_id": parent}))).await
+        };
+
+        // Into unit B, where q is: refused, as the director may read it; nothing changed.
+        let journal = store.journal_len().await.expect("journal");
+        let refused = patch(&s.director, c1, unit_b).await;
+        assert_problem(&refused, 409, "placement_restricted", "r would share unit B with q");
+        assert_eq!(refused.body["detail"], "placement restricted for security reasons — contact the security office");
+        let refused = patch(&s.admin, c1, unit_b).await;
+        assert_problem(&refused, 409, "placement_restricted", "the administrator reads which rule");
+        assert!(refused.body["detail"].as_str().is_some_and(|d| d.contains("keep-apart rule")), "{}", refused.body);
+        assert_eq!(store.journal_len().await.expect("journal"), journal);
+        assert_eq!(s.admin.get(&format!("/api/v1/locations/{c1}")).await.body["parent_id"], unit_c);
+
+        // Into unit A: r is in unit A from now on, for the rules and the roll.
+        let moved = patch(&s.director, c1, w.unit_a).await;
+        assert_status(&moved, 200, "C1 into unit A");
+        assert_eq!(moved.body["parent_id"], w.unit_a);
+        assert_problem(&place(&s.officer, t, w.a2, json!({})).await, 409, "placement_restricted", "r is in unit A now");
+        assert_status(&place(&s.officer, t, c2, json!({})).await, 201, "and no longer in unit C");
+        let roll = roll(&s.officer).await;
+        assert_eq!((location_occupied(&roll, w.unit_a), location_occupied(&roll, unit_c), location_occupied(&roll, c1)), (2, 1, 1), "{roll}");
+        assert_eq!(roll["totals"]["in_place"], 4);
+        assert_eq!(occupants(&s.officer, w.unit_a, None).await, vec![p, r]);
+        assert_eq!(occupants(&s.officer, w.unit_a, Some(&before_move)).await, vec![p, r], "the places now in unit A, at any instant");
+        assert_eq!(occupants(&s.officer, unit_c, Some(&before_move)).await, Vec::<i64>::new());
+        assert_eq!(occupants(&s.officer, c1, Some(&before_move)).await, vec![r]);
+        let count = s.officer.post("/api/v1/counts", &json!({"location_id": c1, "counted": 1, "at": before_move})).await;
+        assert_status(&count, 201, "count");
+        assert_eq!((count.body["expected"].as_i64(), count.body["open"].as_bool()), (Some(1), Some(false)), "{}", count.body);
+        let count = s.officer.post("/api/v1/counts", &json!({"location_id": w.unit_a, "counted": 2})).await;
+        assert_eq!((count.body["expected"].as_i64(), count.body["open"].as_bool()), (Some(2), Some(false)), "{}", count.body);
+
+        // The stays follow the tree; the journal keeps the unit each placement had then.
+        for m in store.all_movements().await.expect("movements").iter().filter(|m| m.location_id == Some(c1)) {
+            assert_eq!(m.unit_id, Some(w.unit_a), "{m:?}");
+        }
+        let placed = store.journal_for_subject(&format!("person:{r}"), 0, 100).await.expect("journal").into_iter()
+            .find(|e| e.event_type == "person.placed").expect("placed");
+        let payload: Value = serde_json::from_str(&placed.payload).expect("payload");
+        assert_eq!(payload["unit_id"], unit_c);
+    }
+
     // Rival gangs: a keep-apart rule between the groups refuses a member of one in the
     // unit where a member of the other is. Officers read only that it is restricted;
     // intelligence staff read which rule; for officers the intelligence routes do not exist.

@@ -76,7 +76,7 @@ pub async fn get(
         (status = 200, description = "Changed", body = LocationView),
         (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such location", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "The code is taken in this facility", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The code is taken in this facility (`duplicate_code`), or moved under another unit it would put persons kept apart in one unit (`placement_restricted`)", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Breaks a rule", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn update(
