@@ -3,7 +3,8 @@
 //  - server time, p50/p95 over 30 sequential requests with the session cookie (the
 //    server's own figure from its log line, and the client's, loopback included);
 //  - bytes transferred by a page load with its assets, cold (cache disabled) and warm;
-//  - first contentful paint with the CPU throttled 4× (DevTools emulation), cold and warm.
+//  - first contentful paint with the CPU throttled 4× (DevTools emulation), cold and warm,
+//    the median of 5 loads each (on a busy 2-core machine, expect ±40 %).
 // Only the clear budgets are asserted: every page load ≤ 200 KB cold.
 
 import assert from 'node:assert/strict';
@@ -28,7 +29,7 @@ const s = useServerAndBrowser();
 const RUNS = 30;
 const WARMUP = 2;
 const BYTES_BUDGET = 200 * 1024;
-const PAINT_SAMPLES = 3;
+const PAINT_SAMPLES = 5;
 const CPU_SLOWDOWN = 4;
 
 const quantile = (values, q) => {
@@ -36,6 +37,12 @@ const quantile = (values, q) => {
   return sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)];
 };
 const median = (values) => quantile(values, 0.5);
+/** The median of the figures measured (a paint never seen is left out, and said). */
+const medianOf = (values, what) => {
+  const seen = values.filter((v) => typeof v === 'number');
+  if (seen.length < values.length) console.log(`# ${what}: ${values.length - seen.length} load(s) without a paint entry`);
+  return seen.length ? median(seen) : null;
+};
 
 /** Server and client time of `RUNS` sequential GETs of `url`. */
 async function serverTimes(url, cookie) {
@@ -75,11 +82,23 @@ async function load(context, url, { cold, cpu = 1 }) {
     const response = await page.goto(url, { waitUntil: 'load' });
     assert.equal(response.status(), 200, url);
     await page.waitForLoadState('networkidle');
-    const paint = await page.evaluate(() => {
-      const entry = performance.getEntriesByName('first-contentful-paint')[0]
-        ?? performance.getEntriesByType('paint')[0];
-      return entry ? entry.startTime : null;
-    });
+    // The paint entry may come after the load event: wait for it (at most 10 s).
+    const paint = await page.evaluate(
+      () =>
+        new Promise((resolve) => {
+          const found = () => {
+            const entry =
+              performance.getEntriesByName('first-contentful-paint')[0] ??
+              performance.getEntriesByType('paint')[0];
+            return entry ? entry.startTime : null;
+          };
+          if (found() !== null) return resolve(found());
+          new PerformanceObserver(() => {
+            if (found() !== null) resolve(found());
+          }).observe({ type: 'paint', buffered: true });
+          setTimeout(() => resolve(found()), 10_000);
+        }),
+    );
     return { bytes, requests, paint };
   } finally {
     await cdp.detach().catch(() => {});
@@ -147,8 +166,8 @@ test('performance of the main pages', async () => {
         requests_cold: cold.requests,
         bytes_warm: warm.bytes,
         requests_warm: warm.requests,
-        fcp_cold_ms: median(paintsCold),
-        fcp_warm_ms: median(paintsWarm),
+        fcp_cold_ms: medianOf(paintsCold, `${p.name}, cold`),
+        fcp_warm_ms: medianOf(paintsWarm, `${p.name}, warm`),
       });
     }
     rows.push(row);

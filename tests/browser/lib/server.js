@@ -125,10 +125,15 @@ export async function seededFixture() {
       continue;
     }
     try {
-      // Older fixtures (other binaries) only take space.
-      for (const old of fs.readdirSync(root)) {
-        if (!old.endsWith('.lock')) fs.rmSync(path.join(root, old), { recursive: true, force: true });
-      }
+      // Fixtures of older binaries only take space: keep the two newest besides this one.
+      const older = fs
+        .readdirSync(root)
+        .filter((f) => !f.endsWith('.lock') && f !== key)
+        .map((f) => ({ f, at: fs.statSync(path.join(root, f)).mtimeMs }))
+        .sort((a, b) => b.at - a.at)
+        .slice(2);
+      for (const { f } of older) fs.rmSync(path.join(root, f), { recursive: true, force: true });
+      fs.rmSync(ready, { recursive: true, force: true }); // a crashed run's half-built one
       const ms = await buildFixture(ready);
       fs.writeFileSync(path.join(ready, 'READY'), `seeded in ${ms} ms\n`);
       console.log(`# seeded the demo database in ${(ms / 1000).toFixed(1)} s (${ready})`);
