@@ -196,3 +196,34 @@ pub async fn get(store: &Store, who: &Principal, code: &str) -> Result<FacilityV
     let placed = placed_in(store, code).await?;
     Ok(view(facility, &tree, &placed, Timestamp::now()))
 }
+
+/// The facilities where `who` may do `action`, without their figures: for choosing one
+/// in a form, or reading a facility's time zone, without adding up every location.
+pub async fn choices(
+    store: &Store,
+    who: &Principal,
+    action: Action,
+) -> Result<Vec<Facility>, AppError> {
+    Ok(store
+        .facilities()
+        .await?
+        .into_iter()
+        .filter(|f| who.allows(action, Some(&f.code)))
+        .collect())
+}
+
+/// Every registered facility, for naming a destination (a transfer goes to facilities
+/// out of the requester's reach): codes and names are no secret to a signed-in user.
+pub async fn directory(store: &Store, who: &Principal) -> Result<Vec<Facility>, AppError> {
+    who.require_some(Action::FacilityRead)?;
+    Ok(store.facilities().await?)
+}
+
+/// One facility as registered (name, time zone…), without its figures.
+pub async fn basic(store: &Store, who: &Principal, code: &str) -> Result<Facility, AppError> {
+    who.require(Action::FacilityRead, Some(code))?;
+    store
+        .facility(code)
+        .await?
+        .ok_or_else(|| AppError::not_found("facility", code))
+}

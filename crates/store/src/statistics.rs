@@ -27,23 +27,32 @@ fn count(r: &dyn Cells) -> Result<FacilityCount, StoreError> {
 /// At most this many instants are counted at once (three years of month ends).
 pub const MAX_INSTANTS: usize = 36;
 
-/// `SELECT facility, SUM(stay covers $1), …, SUM(stay covers $36) … GROUP BY facility`.
-static HELD_AT_EACH: std::sync::LazyLock<&'static str> = std::sync::LazyLock::new(|| {
-    let sums: Vec<String> = (1..=MAX_INSTANTS)
-        .map(|i| {
-            format!(
-                "SUM(CASE WHEN occurred_at <= ${i} AND (until_at IS NULL OR until_at > ${i}) \
-                 THEN 1 ELSE 0 END)"
-            )
+/// `SELECT facility, SUM(stay covers $1), …, SUM(stay covers $n) … GROUP BY facility`,
+/// one statement for each number of instants `n` (index `n - 1`). Stays that ended
+/// before the first instant or began after the last are not looked at.
+static HELD_AT_EACH: std::sync::LazyLock<Vec<&'static str>> = std::sync::LazyLock::new(|| {
+    (1..=MAX_INSTANTS)
+        .map(|n| {
+            let sums: Vec<String> = (1..=n)
+                .map(|i| {
+                    format!(
+                        "SUM(CASE WHEN occurred_at <= ${i} AND (until_at IS NULL OR until_at > ${i}) \
+                         THEN 1 ELSE 0 END)"
+                    )
+                })
+                .collect();
+            let sql = format!(
+                "SELECT facility, {} FROM movements \
+                 WHERE presence IN ('placed', 'unallocated', 'out') \
+                 AND occurred_at <= ${n} AND (until_at IS NULL OR until_at > $1) \
+                 GROUP BY facility ORDER BY facility",
+                sums.join(", ")
+            );
+            // Built once per process; statements are `'static` so that drivers may cache
+            // them.
+            &*Box::leak(sql.into_boxed_str())
         })
-        .collect();
-    let sql = format!(
-        "SELECT facility, {} FROM movements WHERE presence IN ('placed', 'unallocated', 'out') \
-         AND occurred_at <= ${MAX_INSTANTS} GROUP BY facility ORDER BY facility",
-        sums.join(", ")
-    );
-    // Built once per process; statements are `'static` so that drivers may cache them.
-    Box::leak(sql.into_boxed_str())
+        .collect()
 });
 
 impl Store {
@@ -55,17 +64,14 @@ impl Store {
         &self,
         instants: &[String],
     ) -> Result<Vec<(String, Vec<i64>)>, StoreError> {
-        let Some(last) = instants.last() else {
-            return Ok(Vec::new());
-        };
-        // The statement is fixed: unused slots repeat the last instant.
-        let params: Vec<Val<'_>> = (0..MAX_INSTANTS)
-            .map(|i| instants.get(i).unwrap_or(last).as_str().into())
-            .collect();
         let n = instants.len().min(MAX_INSTANTS);
+        if n == 0 {
+            return Ok(Vec::new());
+        }
+        let params: Vec<Val<'_>> = instants[..n].iter().map(|i| i.as_str().into()).collect();
         let mut r = self.reader().await?;
         r.conn()?
-            .fetch(*HELD_AT_EACH, &params, |row| {
+            .fetch(HELD_AT_EACH[n - 1], &params, |row| {
                 let counts = (1..=n).map(|i| row.int(i)).collect::<Result<Vec<_>, _>>()?;
                 Ok((row.text(0)?, counts))
             })

@@ -83,6 +83,19 @@ pub enum BenchCommand {
         #[arg(long, default_value_t = 300)]
         samples: u64,
     },
+    /// The web interface's main pages over HTTP on loopback with the seeded demo: time
+    /// p50/p95 and bytes transferred compressed, with the assets of a first visit.
+    ///
+    /// Loads the demo into --db (it must be empty: the bench never writes into real
+    /// data), or into a temporary SQLite file when none is given.
+    Web {
+        /// Database URL (default: a temporary SQLite file).
+        #[arg(long)]
+        db: Option<String>,
+        /// Times each page is fetched.
+        #[arg(long, default_value_t = 100)]
+        samples: u64,
+    },
     /// Crisis command: the national situation and a crisis's accountability board with
     /// thousands of staff on duty, and hostage status changes by concurrent clients.
     ///
@@ -195,6 +208,24 @@ pub async fn run(command: BenchCommand) -> anyhow::Result<ExitCode> {
                 samples: samples.max(1),
             };
             incidents(dbs, &options).await
+        }
+        BenchCommand::Web { db, samples } => {
+            let temp = std::env::temp_dir().join(format!("custodia-bench-{}", std::process::id()));
+            let url = db.unwrap_or_else(|| format!("sqlite://{}/web.db", temp.display()));
+            let store = Store::connect(&url).await?;
+            store.migrate().await?;
+            println!(
+                "web bench on {} ({})",
+                store.backend().name(),
+                super::redact(&url)
+            );
+            let options = super::bench_web::Options {
+                samples: samples.max(1),
+            };
+            super::bench_web::run(&store, &options).await?;
+            store.close().await;
+            let _ = std::fs::remove_dir_all(&temp);
+            Ok(ExitCode::SUCCESS)
         }
         BenchCommand::Population {
             dbs,

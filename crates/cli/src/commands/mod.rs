@@ -5,6 +5,7 @@ pub mod bench;
 pub mod bench_incidents;
 pub mod bench_population;
 pub mod bench_search;
+pub mod bench_web;
 pub mod facilities;
 pub mod serve;
 pub mod users;

@@ -764,3 +764,11 @@ operation-step-approve = Approve the whole operation
 operation-step-dispatch = Dispatch all
 operation-step-receive = Receive all
 operation-step-cancel = Cancel the operation
+dashboard-overdue-all = { $n ->
+   *[other] See all { $n } overdue deadlines
+}
+deadlines-title = Overdue legal deadlines
+deadlines-pages = Pages
+deadlines-previous = ← Previous
+deadlines-next = Next →
+deadlines-page = Page { $page } of { $pages }

@@ -767,3 +767,11 @@ operation-step-approve = Aprobar toda la operación
 operation-step-dispatch = Despachar todos
 operation-step-receive = Recibir todos
 operation-step-cancel = Cancelar la operación
+dashboard-overdue-all = { $n ->
+   *[other] Ver los { $n } plazos vencidos
+}
+deadlines-title = Plazos legales vencidos
+deadlines-pages = Páginas
+deadlines-previous = ← Anterior
+deadlines-next = Siguiente →
+deadlines-page = Página { $page } de { $pages }

@@ -162,7 +162,7 @@ async fn users_page(
             active: u.active,
         })
         .collect();
-    let facilities = custodia_app::facilities::list(&s.store, who)
+    let facilities = custodia_app::facilities::choices(&s.store, who, Action::FacilityRead)
         .await?
         .into_iter()
         .map(|f| (f.code, f.name))
@@ -280,10 +280,9 @@ async fn facilities_page(
 ) -> Result<FacilitiesPage, AppError> {
     let (who, t) = (&v.live.principal, v.t());
     who.require_some(Action::LocationWrite)?;
-    let facilities = custodia_app::facilities::list(&s.store, who)
+    let facilities = custodia_app::facilities::choices(&s.store, who, Action::LocationWrite)
         .await?
         .into_iter()
-        .filter(|fc| who.allows(Action::LocationWrite, Some(&fc.code)))
         .map(|fc| FacilityLine {
             kind: fc.kind.as_str().to_owned(),
             code: fc.code,
@@ -436,7 +435,7 @@ async fn locations_page(
 ) -> Result<LocationsPage, AppError> {
     let (who, t) = (&v.live.principal, v.t());
     who.require(Action::LocationWrite, Some(code))?;
-    let facility = custodia_app::facilities::get(&s.store, who, code).await?;
+    let facility = custodia_app::facilities::basic(&s.store, who, code).await?;
     let all = custodia_app::locations::list(&s.store, who, code).await?;
     // The tree in order: each location after its parent, indented by depth.
     let mut ordered: Vec<(usize, &custodia_app::locations::LocationView)> = Vec::new();

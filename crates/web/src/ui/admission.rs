@@ -79,16 +79,17 @@ fn options(
 
 async fn facilities(s: &AppState, v: &Viewer) -> Result<Vec<FacilityChoice>, AppError> {
     let who = &v.live.principal;
-    Ok(custodia_app::facilities::list(&s.store, who)
-        .await?
-        .into_iter()
-        .filter(|f| who.allows(Action::PersonAdmit, Some(&f.code)))
-        .map(|f| FacilityChoice {
-            code: f.code,
-            name: f.name,
-            timezone: f.timezone,
-        })
-        .collect())
+    Ok(
+        custodia_app::facilities::choices(&s.store, who, Action::PersonAdmit)
+            .await?
+            .into_iter()
+            .map(|f| FacilityChoice {
+                code: f.code,
+                name: f.name,
+                timezone: f.timezone,
+            })
+            .collect(),
+    )
 }
 
 fn checks(t: Tr, fields: Fields, found: Findings) -> Checks {

@@ -18,13 +18,13 @@ use crate::AppState;
 
 /// A person held past a legal limit.
 pub struct OverdueRow {
-    person_id: i64,
-    name: String,
-    registry: String,
-    facility: String,
-    kind: String,
+    pub(super) person_id: i64,
+    pub(super) name: String,
+    pub(super) registry: String,
+    pub(super) facility: String,
+    pub(super) kind: String,
     /// When it fell due, and how many days ago.
-    since: String,
+    pub(super) since: String,
 }
 
 /// A facility's line: population against capacity.
@@ -54,6 +54,8 @@ pub struct SituationRow {
 pub struct DashboardData {
     at: String,
     overdue: Vec<OverdueRow>,
+    /// How many are overdue in all (the dashboard lists the most overdue first).
+    overdue_total: usize,
     legal_unavailable: bool,
     facilities: Vec<FacilityRow>,
     national: Option<FacilityRow>,
@@ -99,29 +101,44 @@ fn facility_row(
     }
 }
 
-async fn overdue(s: &AppState, who: &Principal, lang: Lang, d: &mut DashboardData) {
+/// The dashboard lists this many overdue deadlines, the most overdue first; the
+/// deadlines page lists them all.
+pub const OVERDUE_SHOWN: usize = 50;
+
+/// Overdue legal deadlines as lines of the dashboard (and of the deadlines page).
+pub fn overdue_rows(
+    lang: Lang,
+    items: Vec<custodia_app::persons::DeadlineItem>,
+) -> Vec<OverdueRow> {
     let t = Tr::new(lang);
+    let mut items: Vec<_> = items.into_iter().filter(|i| i.overdue).collect();
+    items.sort_by_key(|i| (i.due, i.person_id));
+    items
+        .into_iter()
+        .map(|i| OverdueRow {
+            person_id: i.person_id,
+            name: i.full_name,
+            registry: i.registry_number,
+            facility: i.facility,
+            kind: t.e("deadline", i.kind.as_str()),
+            since: t.with(
+                "dashboard-overdue-since",
+                &[
+                    ("due", format::date(lang, i.due).into()),
+                    ("days", (-i.days_left).into()),
+                ],
+            ),
+        })
+        .collect()
+}
+
+async fn overdue(s: &AppState, who: &Principal, lang: Lang, d: &mut DashboardData) {
     match custodia_app::persons::deadlines(&s.store, who, None, 0).await {
         Ok(found) => {
-            d.overdue = found
-                .items
-                .into_iter()
-                .filter(|i| i.overdue)
-                .map(|i| OverdueRow {
-                    person_id: i.person_id,
-                    name: i.full_name,
-                    registry: i.registry_number,
-                    facility: i.facility,
-                    kind: t.e("deadline", i.kind.as_str()),
-                    since: t.with(
-                        "dashboard-overdue-since",
-                        &[
-                            ("due", format::date(lang, i.due).into()),
-                            ("days", (-i.days_left).into()),
-                        ],
-                    ),
-                })
-                .collect();
+            let mut rows = overdue_rows(lang, found.items);
+            d.overdue_total = rows.len();
+            rows.truncate(OVERDUE_SHOWN);
+            d.overdue = rows;
         }
         Err(AppError::Forbidden { .. }) => {}
         // Never let a failure read as "nobody is held past a limit".

@@ -242,7 +242,7 @@ fn start_of_today(zone: &str) -> jiff::Timestamp {
 
 async fn page(s: &AppState, v: &Viewer, code: &str) -> Result<FacilityPage, AppError> {
     let (who, lang, t) = (&v.live.principal, v.lang, v.t());
-    let facility = custodia_app::facilities::get(&s.store, who, code).await?;
+    let facility = custodia_app::facilities::basic(&s.store, who, code).await?;
     let zone = facility.timezone.clone();
     let roll = custodia_app::population::roll(&s.store, who, code).await?;
     let units = roll
@@ -412,6 +412,8 @@ pub async fn show(
 #[template(path = "partials/unit_cells.html")]
 struct UnitCells {
     c: Chrome,
+    /// The unit: the swapped body keeps its id, which the unit's button controls.
+    unit: i64,
     cells: Vec<PlaceLine>,
 }
 
@@ -436,6 +438,7 @@ pub async fn unit(
         .collect();
     render(&UnitCells {
         c: Chrome::viewer(&v, "/facilities", String::new()),
+        unit: id,
         cells,
     })
 }

@@ -148,10 +148,9 @@ async fn report_page(
     errors: FormErrors,
 ) -> Result<ReportPage, AppError> {
     let (who, t) = (&v.live.principal, v.t());
-    let facilities = custodia_app::facilities::list(&s.store, who)
+    let facilities = custodia_app::facilities::choices(&s.store, who, Action::IncidentReport)
         .await?
         .into_iter()
-        .filter(|fc| who.allows(Action::IncidentReport, Some(&fc.code)))
         .map(|fc| (fc.code, fc.name))
         .collect();
     if f.opt("occurred_at").is_none() {

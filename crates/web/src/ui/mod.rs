@@ -11,6 +11,7 @@ pub mod auth;
 pub mod charts;
 pub mod crises;
 pub mod dashboard;
+pub mod deadlines;
 pub mod facility;
 pub mod format;
 pub mod forms;
@@ -38,6 +39,7 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/", get(dashboard::show))
         .route("/dashboard/live", get(dashboard::live))
+        .route("/deadlines", get(deadlines::list))
         .route("/login", get(auth::login_page).post(auth::login))
         .route("/logout", post(auth::logout))
         .route("/account", get(account::show))

@@ -288,7 +288,7 @@ pub fn with_reason_cookie(mut response: Response, reason: &str, secure: bool) ->
 async fn file_page(s: &AppState, v: &Viewer, id: i64, reason: &str) -> Result<FilePage, AppError> {
     let (who, lang, t) = (&v.live.principal, v.lang, v.t());
     let f = custodia_app::persons::file(&s.store, who, id, Some(reason)).await?;
-    let zone = match custodia_app::facilities::get(&s.store, who, &f.facility).await {
+    let zone = match custodia_app::facilities::basic(&s.store, who, &f.facility).await {
         Ok(fac) => fac.timezone,
         Err(_) => format::DEFAULT_ZONE.to_owned(),
     };

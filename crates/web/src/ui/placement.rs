@@ -92,7 +92,7 @@ async fn page(
     let (units, place) = cells(t, &roll.locations, file.current_location_id);
     let may_transfer = who.allows(Action::TransferRequest, Some(&file.facility));
     let destinations = if may_transfer {
-        custodia_app::facilities::list(&s.store, who)
+        custodia_app::facilities::directory(&s.store, who)
             .await?
             .into_iter()
             .filter(|fc| fc.code != file.facility)
@@ -324,7 +324,7 @@ async fn refused(
 
 /// The time zone of the facility the form names (for a late-recorded move's time).
 async fn zone(s: &AppState, v: &Viewer, facility: &str) -> String {
-    match custodia_app::facilities::get(&s.store, &v.live.principal, facility).await {
+    match custodia_app::facilities::basic(&s.store, &v.live.principal, facility).await {
         Ok(f) => f.timezone,
         Err(_) => format::DEFAULT_ZONE.to_owned(),
     }

@@ -132,12 +132,12 @@ async fn searches_page(
             items: x.items,
         })
         .collect();
-    let facilities: Vec<(String, String)> = custodia_app::facilities::list(&s.store, who)
-        .await?
-        .into_iter()
-        .filter(|fc| who.allows(Action::SearchWrite, Some(&fc.code)))
-        .map(|fc| (fc.code, fc.name))
-        .collect();
+    let facilities: Vec<(String, String)> =
+        custodia_app::facilities::choices(&s.store, who, Action::SearchWrite)
+            .await?
+            .into_iter()
+            .map(|fc| (fc.code, fc.name))
+            .collect();
     for name in ["started_at", "ended_at"] {
         if f.opt(name).is_none() {
             f.set(

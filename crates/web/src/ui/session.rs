@@ -74,11 +74,15 @@ impl Viewer {
 /// Where a request without a live session goes: the sign-in page, then back here. An
 /// htmx request is told to send the whole page there.
 fn to_sign_in(parts: &Parts) -> Response {
-    let here = parts
+    let asked = parts
         .uri
         .path_and_query()
         .map(|p| p.as_str())
         .unwrap_or("/");
+    let htmx = parts.headers.contains_key("hx-request");
+    // An htmx request asks for a fragment: come back to the page it was made from.
+    let page = htmx.then(|| current_page(&parts.headers)).flatten();
+    let here = page.as_deref().unwrap_or(if htmx { "/" } else { asked });
     let target = if here == "/" {
         "/login".to_owned()
     } else {
@@ -92,6 +96,18 @@ fn to_sign_in(parts: &Parts) -> Response {
         return response;
     }
     Redirect::to(&target).into_response()
+}
+
+/// The path and query of the page an htmx request was made from (`HX-Current-URL`),
+/// when it is on this site.
+fn current_page(headers: &HeaderMap) -> Option<String> {
+    let url = headers.get("hx-current-url")?.to_str().ok()?;
+    let host = headers.get(header::HOST)?.to_str().ok()?;
+    let rest = url
+        .strip_prefix("http://")
+        .or_else(|| url.strip_prefix("https://"))?
+        .strip_prefix(host)?;
+    (rest.starts_with('/') && !rest.starts_with("//")).then(|| rest.to_owned())
 }
 
 /// Percent-encodes a query value.
