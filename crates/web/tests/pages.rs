@@ -346,6 +346,16 @@ async fn administration(db) {
     let r = s.admin.get(&format!("/api/v1/locations/{a1}")).await;
     assert_eq!(r.body["in_service"], json!(false), "{}", r.body);
 
+    // The facility's details are edited from its page.
+    let (status, _, _) = admin
+        .post(
+            &format!("/admin/facilities/{TURI}"),
+            &[("name", "CPL Turi (renombrado)"), ("province", "Azuay"), ("city", "Cuenca"), ("timezone", "America/Guayaquil")],
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let r = s.admin.get(&format!("/api/v1/facilities/{TURI}")).await;
+    assert_eq!(r.body["name"], json!("CPL Turi (renombrado)"), "{}", r.body);
     // An import with bad rows imports nothing and names each row by file and line.
     let header = "facility,code,name,parent_code,security_level,holds_sex,design_capacity,operational_capacity";
     let bad = format!("{header}\n{TURI},T-C,Pabellón C,,maximum,men,0,0\n{TURI},T-C1,Celda C1,T-C,maximum,men,-4,4\nCPL-XX-9,P,P,,medium,men,0,0\n");

@@ -643,6 +643,7 @@ admin-holds-age = Age
 admin-holds-legal-status = Legal status
 admin-security-levels = Security levels
 admin-security-level = Security level
+admin-edit-facility = Edit the facility's details
 admin-new-facility = New facility
 admin-create-facility = Register the facility
 admin-import = Import facilities and places

@@ -646,6 +646,7 @@ admin-holds-age = Edad
 admin-holds-legal-status = Situación jurídica
 admin-security-levels = Niveles de seguridad
 admin-security-level = Nivel de seguridad
+admin-edit-facility = Editar los datos del centro
 admin-new-facility = Nuevo centro
 admin-create-facility = Registrar el centro
 admin-import = Importar centros y lugares

@@ -85,6 +85,9 @@ struct LocationLine {
 struct LocationsPage {
     c: Chrome,
     code: String,
+    /// The facility as registered, for its edit form.
+    facility: custodia_domain::facility::Facility,
+    may_edit: bool,
     locations: Vec<LocationLine>,
     parents: Vec<(String, String)>,
     levels: Options,
@@ -490,7 +493,9 @@ async fn locations_page(
             "/admin/facilities",
             t.x("admin-locations-of", &facility.name),
         ),
-        code: facility.code,
+        code: facility.code.clone(),
+        may_edit: who.allows(Action::FacilityUpdate, Some(&facility.code)),
+        facility,
         locations,
         parents,
         levels: labelled(SecurityLevel::ALL, SecurityLevel::as_str, |x| {
@@ -590,6 +595,32 @@ async fn locations_outcome(
             Err(e) => app_error(v, e),
         },
     }
+}
+
+/// `POST /admin/facilities/{code}`: changes the facility's name, place or time zone.
+pub async fn edit_facility(
+    State(s): State<AppState>,
+    v: Viewer,
+    Path(code): Path<String>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Response {
+    let f = Fields(pairs);
+    if !v.csrf_ok(f.csrf()) {
+        return csrf_refused(&v);
+    }
+    let mut patch = Map::new();
+    for name in ["name", "province", "city", "timezone"] {
+        if let Some(value) = f.opt(name) {
+            patch.insert(name.into(), value.into());
+        }
+    }
+    let outcome = match from_json(Value::Object(patch)) {
+        Ok(patch) => custodia_app::facilities::update(&s.store, &v.live.principal, &code, patch)
+            .await
+            .map(|_| ()),
+        Err(e) => Err(e),
+    };
+    locations_outcome(&s, &v, &code, f, outcome).await
 }
 
 /// `POST /admin/locations/{id}/{action}`: `capacity` (a new operational capacity),

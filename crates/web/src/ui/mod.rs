@@ -90,7 +90,10 @@ pub fn routes() -> Router<AppState> {
             "/admin/facilities",
             get(admin::facilities).post(admin::add_facility),
         )
-        .route("/admin/facilities/{code}", get(admin::locations))
+        .route(
+            "/admin/facilities/{code}",
+            get(admin::locations).post(admin::edit_facility),
+        )
         .route(
             "/admin/facilities/{code}/locations",
             post(admin::add_location),
