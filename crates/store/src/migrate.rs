@@ -68,6 +68,11 @@ pub const SQLITE: &[(i64, &str, &str)] = &[
         "user_preferences",
         include_str!("../migrations/sqlite/0012_user_preferences.sql"),
     ),
+    (
+        13,
+        "occupants_index_only",
+        include_str!("../migrations/sqlite/0013_occupants_index_only.sql"),
+    ),
 ];
 
 /// (version, description, SQL) of each PostgreSQL migration.
@@ -131,6 +136,11 @@ pub const POSTGRES: &[(i64, &str, &str)] = &[
         12,
         "user_preferences",
         include_str!("../migrations/postgres/0012_user_preferences.sql"),
+    ),
+    (
+        13,
+        "occupants_index_only",
+        include_str!("../migrations/postgres/0013_occupants_index_only.sql"),
     ),
 ];
 

@@ -76,7 +76,8 @@ macro_rules! unit_stays_at {
 }
 
 /// PostgreSQL finds the covering stays through the GiST index `movements_stays`
-/// (migration 0008), whose expression this must repeat exactly.
+/// (migration 0008, covering since 0013: a unit's stays are answered from the index
+/// alone), whose expression this must repeat exactly.
 const STAYS_AT_POSTGRES: &str =
     stays_at!("custodia_stay(m.occurred_at, m.until_at) @> CAST($2 AS TIMESTAMPTZ)");
 const STAYS_AT_SQLITE: &str =
