@@ -73,6 +73,11 @@ pub const SQLITE: &[(i64, &str, &str)] = &[
         "occupants_index_only",
         include_str!("../migrations/sqlite/0013_occupants_index_only.sql"),
     ),
+    (
+        14,
+        "statistics_indexes",
+        include_str!("../migrations/sqlite/0014_statistics_indexes.sql"),
+    ),
 ];
 
 /// (version, description, SQL) of each PostgreSQL migration.
@@ -141,6 +146,11 @@ pub const POSTGRES: &[(i64, &str, &str)] = &[
         13,
         "occupants_index_only",
         include_str!("../migrations/postgres/0013_occupants_index_only.sql"),
+    ),
+    (
+        14,
+        "statistics_indexes",
+        include_str!("../migrations/postgres/0014_statistics_indexes.sql"),
     ),
 ];
 
