@@ -97,7 +97,6 @@ test(
 
 test(
   'a failed sign-in on the English sign-in page answers in English',
-  { todo: 'page bug: the form posts to /login without the language, so the answer is in the browser\'s language' },
   async () => {
     const page = await newPage(s.browser);
     try {

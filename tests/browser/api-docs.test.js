@@ -1,5 +1,6 @@
 // The API's documentation (Swagger UI), reached from the navigation: it renders the
-// OpenAPI document's operations, served from Custodia itself.
+// OpenAPI document's operations, served from Custodia itself. Accessibility is reported
+// but not enforced here: Swagger UI is vendored third-party markup (see below).
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
@@ -33,25 +34,13 @@ test('the API link opens Swagger UI with the operations of /api/v1', async () =>
     assert.ok(clean.length > 50, `${clean.length} operations`);
     assert.deepEqual(foreign, [], 'nothing is fetched from elsewhere');
     assertNoPageProblems(page);
+    // axe is NOT enforced on this page: it is Swagger UI, third-party markup vendored as
+    // it comes (utoipa-swagger-ui), not Custodia's own; it fails axe with buttons without
+    // names, an unlabelled input, nested controls and low contrast. Its findings are still
+    // written to target/browser-output/axe/api-docs.json and counted in the output.
+    await checkAccessibility(page, 'api-docs', { enforce: false });
     await screenshot(page, 'api-docs');
   } finally {
     await page.context().close();
   }
 });
-
-// Swagger UI is vendored as it comes (utoipa-swagger-ui): its own markup fails axe (buttons
-// without names, an unlabelled input, nested controls, low contrast).
-test(
-  'Swagger UI has no serious accessibility problem',
-  { todo: "Swagger UI's own markup (vendored): button-name, label, nested-interactive, color-contrast" },
-  async () => {
-    const page = await newPage(s.browser);
-    try {
-      await signIn(page, s.server, 'analyst', { next: '/api/docs/' });
-      await page.locator('.swagger-ui .opblock').first().waitFor({ timeout: 15_000 });
-      await checkAccessibility(page, 'api-docs');
-    } finally {
-      await page.context().close();
-    }
-  },
-);

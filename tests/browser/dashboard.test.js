@@ -117,7 +117,6 @@ test('a facility officer\'s dashboard shows their facility only', async () => {
 
 test(
   'when the session ends, the next refresh sends the page to sign in and back to the dashboard',
-  { todo: 'page bug: the sign-in redirect of an htmx request names the fragment (next=/dashboard/live), not the page' },
   async () => {
     const page = await newPage(s.browser);
     try {

@@ -64,7 +64,7 @@ test('an officer opens their facility, its units and cells, and records counts',
     await checkPage(page, 'facility', { shot: true });
 
     // A unit opens onto its cells, loaded on demand (the rows right after the unit's).
-    // (Its accessibility is checked by the todo test below, until the cells keep their id.)
+    // (Its accessibility with the cells open is checked by the test below.)
     const toggle = page.locator('button.toggle').first();
     assert.equal(await toggle.getAttribute('aria-expanded'), 'false');
     const loaded = page.waitForResponse((r) => r.url().includes(`/facilities/${HOME_FACILITY}/units/`));
@@ -115,7 +115,6 @@ test('an officer opens their facility, its units and cells, and records counts',
 
 test(
   "a unit's cells close again, and its button names them (aria-controls)",
-  { todo: 'page bug: the swapped-in <tbody> of partials/unit_cells.html has no id="cells-N", so the button controls nothing and cannot hide the cells' },
   async () => {
     const page = await newPage(s.browser);
     try {

@@ -70,3 +70,65 @@ export async function accentedPersons(server, token, facility, count = 2) {
 export function withoutAccents(text) {
   return text.normalize('NFD').replace(/[\u0300-\u036f]/g, '');
 }
+
+/** Today's date (`YYYY-MM-DD`) in Ecuador's mainland time, as the pages' forms read it. */
+export function today(zone = 'America/Guayaquil') {
+  return new Date().toLocaleDateString('en-CA', { timeZone: zone });
+}
+
+/**
+ * A valid cédula (10 digits: province, a third digit below 6, the check digit of
+ * Ecuador's modulo-10 rule) made from any number `n`.
+ */
+export function cedula(n) {
+  const nine = `17${String(n % 10_000_000).padStart(7, '0')}`;
+  let sum = 0;
+  for (let i = 0; i < 9; i++) {
+    let d = Number(nine[i]) * (i % 2 === 0 ? 2 : 1);
+    if (d > 9) d -= 9;
+    sum += d;
+  }
+  return `${nine}${(10 - (sum % 10)) % 10}`;
+}
+
+/**
+ * Admits a new man through `POST /api/v1/admissions` (a pretrial detention order of
+ * today), unallocated unless `location_id` is given; resolves with the person's id.
+ */
+export async function admitByApi(server, token, { facility, given, first, second = null, born = '1990-05-01', location_id } = {}) {
+  const day = today();
+  const body = {
+    person: {
+      given_names: given,
+      first_surname: first,
+      second_surname: second,
+      aliases: [],
+      date_of_birth: born,
+      sex: 'male',
+      nationality: 'EC',
+      languages: ['es'],
+    },
+    facility,
+    admitted_at: new Date(Date.now() - 60_000).toISOString(),
+    legal_basis: {
+      kind: 'pretrial_detention_order',
+      case_number: `01283-${day.slice(0, 4)}-${String(Date.now() % 100_000).padStart(5, '0')}`,
+      court: 'Unidad Judicial Penal de Cuenca',
+      judge: 'Dr. Pablo Vintimilla',
+      issued_on: day,
+      carried_out_on: day,
+      offences: [{ description: 'Robo', legal_reference: 'COIP art. 189', max_penalty: { years: 7, months: 0, days: 0 } }],
+    },
+    arrest: { at: new Date(Date.now() - 3_600_000).toISOString(), place: 'Cuenca', authority: 'Policía Nacional' },
+    injuries: { visible: [], complaints: [] },
+    property: { items: [], signed_by_person: true, received_by: 'ASP de guardia' },
+    emergency_contact: { name: 'Rosa Pérez', relationship: 'madre', phone: '+593 99 123 4567' },
+    health_screening: { status: 'pending' },
+    rights: { informed: true, language: 'es' },
+    confirm_new_person: true,
+    ...(location_id === undefined ? {} : { location_id }),
+  };
+  const r = await api(server, token, 'POST', '/admissions', body);
+  assert.equal(r.status, 201, `admission of ${given} ${first}: ${JSON.stringify(r.body)}`);
+  return r.body.id;
+}

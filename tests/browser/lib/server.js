@@ -31,6 +31,8 @@ export const USERS = {
   operations: { username: 'operaciones', role: 'national-operations' },
   analyst: { username: 'analista', role: 'intelligence-analyst' },
   admin: { username: 'admin.nacional', role: 'national-admin' },
+  // The destination of the transfer flows: an officer of Pichincha N° 1, who receives.
+  receiver: { username: 'oficial.quito', role: 'facility-officer', facility: 'CPL-PI-1' },
 };
 
 /** The facility the officer works at, and one out of their reach. */
@@ -38,7 +40,7 @@ export const HOME_FACILITY = 'CPL-AZ-1';
 export const OTHER_FACILITY = 'CPL-GY-1';
 
 /** Bump when USERS or the seeding changes, so that a stale fixture is rebuilt. */
-const FIXTURE_VERSION = 1;
+const FIXTURE_VERSION = 2;
 
 /** How much of the 2023 population the demo admits (1: about 21,000 persons). */
 const DEMO_SCALE = process.env.CUSTODIA_DEMO_SCALE ?? '1';
@@ -104,8 +106,12 @@ async function buildFixture(dir) {
 export async function seededFixture() {
   const bin = custodiaBin();
   const st = fs.statSync(bin);
+  // The demo's staff rosters are those of the day it was seeded (on duty from 19:00 the
+  // evening before to 07:00 the morning after): a fixture of an earlier day has nobody on
+  // duty now, so each day has its own.
+  const day = new Date().toLocaleDateString('en-CA', { timeZone: 'America/Guayaquil' });
   const key = createHash('sha256')
-    .update(`${bin}:${st.size}:${st.mtimeMs}:${DEMO_SCALE}:${FIXTURE_VERSION}`)
+    .update(`${bin}:${st.size}:${st.mtimeMs}:${DEMO_SCALE}:${FIXTURE_VERSION}:${day}`)
     .digest('hex')
     .slice(0, 16);
   const root = path.join(REPO, 'target', 'browser-fixture');
