@@ -717,6 +717,7 @@ search-kind-area = area
 search-kind-person = person
 search-title = Search no. { $x }
 search-authorised = authorised by { $x }
+search-places = Places searched: { $x }
 search-team = team: { $x }
 search-items = Items seized and chain of custody
 search-no-items = Nothing was seized.

@@ -720,6 +720,7 @@ search-kind-area = área
 search-kind-person = persona
 search-title = Requisa n.º { $x }
 search-authorised = autorizada por { $x }
+search-places = Lugares requisados: { $x }
 search-team = equipo: { $x }
 search-items = Objetos decomisados y cadena de custodia
 search-no-items = No se decomisó nada.

@@ -75,6 +75,8 @@ struct SearchPage {
     reason: String,
     authorised_by: String,
     team: String,
+    /// The places searched, by code.
+    places: String,
     items: Vec<ItemLine>,
     may_seize: bool,
     may_hand_over: bool,
@@ -270,6 +272,17 @@ async fn search_page(
     let (who, t, lang) = (&v.live.principal, v.t(), v.lang);
     let x = custodia_app::seizures::search(&s.store, who, id).await?;
     let when = |at: &str| format::instant_text(lang, at, format::DEFAULT_ZONE);
+    let places = if x.location_ids.is_empty() {
+        String::new()
+    } else {
+        custodia_app::locations::list(&s.store, who, &x.facility)
+            .await?
+            .into_iter()
+            .filter(|l| x.location_ids.contains(&l.location.id))
+            .map(|l| l.location.code)
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
     let items = x
         .items
         .iter()
@@ -327,6 +340,7 @@ async fn search_page(
         when: format!("{} – {}", when(&x.started_at), when(&x.ended_at)),
         reason: x.reason,
         authorised_by: x.authorised_by,
+        places,
         team: x
             .team
             .iter()
