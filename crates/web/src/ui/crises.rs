@@ -5,7 +5,6 @@
 use askama::Template;
 use axum::Form;
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 
 use custodia_app::AppError;
@@ -15,7 +14,7 @@ use custodia_domain::access::Action;
 use super::format;
 use super::forms::{Fields, FormErrors, Reading, local_input};
 use super::i18n::Tr;
-use super::page::{Chrome, app_error, csrf_refused, render, render_with};
+use super::page::{Chrome, app_error, csrf_refused, redisplay, render};
 use super::session::Viewer;
 use crate::AppState;
 
@@ -193,15 +192,7 @@ pub async fn open(
     };
     match outcome {
         Ok(c) => Redirect::to(&format!("/crises/{}", c.id)).into_response(),
-        Err(e) => {
-            let Some(errors) = FormErrors::from_app(v.t(), &e) else {
-                return app_error(&v, e);
-            };
-            match list_page(&s, &v, f, errors).await {
-                Ok(p) => render_with(StatusCode::UNPROCESSABLE_ENTITY, &p),
-                Err(e) => app_error(&v, e),
-            }
-        }
+        Err(e) => redisplay(&v, e, |errors| list_page(&s, &v, f, errors)).await,
     }
 }
 
@@ -404,14 +395,6 @@ pub async fn hostages(
     };
     match outcome {
         Ok(_) => Redirect::to(&format!("/crises/{id}")).into_response(),
-        Err(e) => {
-            let Some(errors) = FormErrors::from_app(v.t(), &e) else {
-                return app_error(&v, e);
-            };
-            match crisis_page(&s, &v, id, errors).await {
-                Ok(p) => render_with(StatusCode::UNPROCESSABLE_ENTITY, &p),
-                Err(e) => app_error(&v, e),
-            }
-        }
+        Err(e) => redisplay(&v, e, |errors| crisis_page(&s, &v, id, errors)).await,
     }
 }

@@ -5,7 +5,6 @@
 use askama::Template;
 use axum::Form;
 use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
@@ -20,7 +19,7 @@ use custodia_domain::notification::NotificationStatus;
 
 use super::format;
 use super::forms::{Fields, FormErrors, Reading, local_input};
-use super::page::{Chrome, app_error, csrf_refused, render, render_with};
+use super::page::{Chrome, app_error, csrf_refused, redisplay, render};
 use super::session::Viewer;
 use crate::AppState;
 
@@ -229,15 +228,7 @@ pub async fn report(
     };
     match outcome {
         Ok(i) => Redirect::to(&format!("/incidents/{}", i.id)).into_response(),
-        Err(e) => {
-            let Some(errors) = FormErrors::from_app(v.t(), &e) else {
-                return app_error(&v, e);
-            };
-            match report_page(&s, &v, f, errors).await {
-                Ok(p) => render_with(StatusCode::UNPROCESSABLE_ENTITY, &p),
-                Err(e) => app_error(&v, e),
-            }
-        }
+        Err(e) => redisplay(&v, e, |errors| report_page(&s, &v, f, errors)).await,
     }
 }
 
@@ -403,15 +394,7 @@ pub async fn update(
     };
     match outcome {
         Ok(()) => Redirect::to(&format!("/incidents/{id}")).into_response(),
-        Err(e) => {
-            let Some(errors) = FormErrors::from_app(v.t(), &e) else {
-                return app_error(&v, e);
-            };
-            match incident_page(&s, &v, id, f, errors).await {
-                Ok(p) => render_with(StatusCode::UNPROCESSABLE_ENTITY, &p),
-                Err(e) => app_error(&v, e),
-            }
-        }
+        Err(e) => redisplay(&v, e, |errors| incident_page(&s, &v, id, f, errors)).await,
     }
 }
 
@@ -500,14 +483,6 @@ pub async fn notification_done(
     };
     match custodia_app::incidents::complete(&s.store, &v.live.principal, id, done).await {
         Ok(_) => Redirect::to("/notifications").into_response(),
-        Err(e) => {
-            let Some(errors) = FormErrors::from_app(v.t(), &e) else {
-                return app_error(&v, e);
-            };
-            match notifications_page(&s, &v, errors).await {
-                Ok(p) => render_with(StatusCode::UNPROCESSABLE_ENTITY, &p),
-                Err(e) => app_error(&v, e),
-            }
-        }
+        Err(e) => redisplay(&v, e, |errors| notifications_page(&s, &v, errors)).await,
     }
 }

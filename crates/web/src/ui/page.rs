@@ -9,6 +9,7 @@ use custodia_app::AppError;
 use custodia_domain::access::Action;
 
 use super::assets;
+use super::forms::FormErrors;
 use super::i18n::{Lang, Tr};
 use super::session::{Viewer, urlencode};
 
@@ -251,6 +252,27 @@ pub fn app_error(v: &Viewer, e: AppError) -> Response {
         message,
     };
     render_with(status, &page)
+}
+
+/// A form's page shown again with what the use case found wrong with it (422), next to
+/// the fields; the error page when the answer is not about the form (out of reach, a
+/// failure).
+pub async fn redisplay<P, F>(
+    v: &Viewer,
+    e: AppError,
+    page: impl FnOnce(FormErrors) -> F,
+) -> Response
+where
+    P: Template,
+    F: std::future::Future<Output = Result<P, AppError>>,
+{
+    let Some(errors) = FormErrors::from_app(v.t(), &e) else {
+        return app_error(v, e);
+    };
+    match page(errors).await {
+        Ok(p) => render_with(StatusCode::UNPROCESSABLE_ENTITY, &p),
+        Err(e) => app_error(v, e),
+    }
 }
 
 /// The answer to a form posted without the session's CSRF token.
