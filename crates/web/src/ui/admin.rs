@@ -8,7 +8,6 @@ use axum::Form;
 use axum::extract::{Multipart, Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use serde::de::DeserializeOwned;
 use serde_json::{Map, Value, json};
 
 use custodia_app::AppError;
@@ -18,8 +17,8 @@ use custodia_domain::facility::{FacilityKind, HoldsAge, HoldsSex, SecurityLevel}
 use custodia_domain::location::OutOfServiceReason;
 use custodia_domain::placement::HoldsLegalStatus;
 
-use super::forms::{Fields, FormErrors};
-use super::page::{Chrome, app_error, csrf_refused, render, render_with};
+use super::forms::{Fields, FormErrors, request_from};
+use super::page::{Chrome, app_error, csrf_refused, redisplay, render, render_with};
 use super::session::Viewer;
 use crate::AppState;
 
@@ -106,31 +105,6 @@ fn labelled<T: Copy>(
     all.iter()
         .map(|v| (as_str(*v), label(as_str(*v))))
         .collect()
-}
-
-/// Reads what a form describes into a request type, through JSON as the API would.
-fn from_json<T: DeserializeOwned>(value: Value) -> Result<T, AppError> {
-    serde_json::from_value(value).map_err(|e| AppError::BadFile(e.to_string()))
-}
-
-/// Shows `page` again with the errors of `e`, or the error page when `e` is not about
-/// the form.
-fn with_errors<P: Template>(
-    v: &Viewer,
-    e: AppError,
-    page: impl FnOnce(FormErrors) -> P,
-) -> Response {
-    let errors = match e {
-        AppError::BadFile(message) => FormErrors {
-            fields: Vec::new(),
-            general: Some(message),
-        },
-        e => match FormErrors::from_app(v.t(), &e) {
-            Some(errors) => errors,
-            None => return app_error(v, e),
-        },
-    };
-    render_with(StatusCode::UNPROCESSABLE_ENTITY, &page(errors))
 }
 
 // ---------------------------------------------------------------- users
@@ -238,10 +212,7 @@ async fn users_outcome(
         Err(e) => {
             // A password is never sent back to the browser.
             f.set("password", "");
-            match users_page(s, v, f, FormErrors::none()).await {
-                Ok(p) => with_errors(v, e, |errors| UsersPage { errors, ..p }),
-                Err(e) => app_error(v, e),
-            }
+            redisplay(v, e, |errors| users_page(s, v, f, errors)).await
         }
     }
 }
@@ -342,7 +313,7 @@ pub async fn add_facility(
         "holds_sex": f.v("holds_sex"), "holds_age": f.v("holds_age"),
         "security_levels": all_of(&f, "security_levels"),
     });
-    let outcome = match from_json(body) {
+    let outcome = match request_from(body) {
         Ok(facility) => custodia_app::facilities::register(&s.store, &v.live.principal, facility)
             .await
             .map(|_| ()),
@@ -350,10 +321,7 @@ pub async fn add_facility(
     };
     match outcome {
         Ok(()) => Redirect::to(&format!("/admin/facilities/{}", f.v("code"))).into_response(),
-        Err(e) => match facilities_page(&s, &v, f, FormErrors::none()).await {
-            Ok(p) => with_errors(&v, e, |errors| FacilitiesPage { errors, ..p }),
-            Err(e) => app_error(&v, e),
-        },
+        Err(e) => redisplay(&v, e, |errors| facilities_page(&s, &v, f, errors)).await,
     }
 }
 
@@ -571,7 +539,7 @@ pub async fn add_location(
         int_or_text(&f, "operational_capacity"),
     );
     let outcome = match whole_numbers(&f, &["design_capacity", "operational_capacity"])
-        .and_then(|()| from_json(Value::Object(body)))
+        .and_then(|()| request_from(Value::Object(body)))
     {
         Ok(new) => custodia_app::locations::add(&s.store, &v.live.principal, &code, new)
             .await
@@ -590,10 +558,7 @@ async fn locations_outcome(
 ) -> Response {
     match outcome {
         Ok(()) => Redirect::to(&format!("/admin/facilities/{code}")).into_response(),
-        Err(e) => match locations_page(s, v, code, f, FormErrors::none()).await {
-            Ok(p) => with_errors(v, e, |errors| LocationsPage { errors, ..p }),
-            Err(e) => app_error(v, e),
-        },
+        Err(e) => redisplay(v, e, |errors| locations_page(s, v, code, f, errors)).await,
     }
 }
 
@@ -614,7 +579,7 @@ pub async fn edit_facility(
             patch.insert(name.into(), value.into());
         }
     }
-    let outcome = match from_json(Value::Object(patch)) {
+    let outcome = match request_from(Value::Object(patch)) {
         Ok(patch) => custodia_app::facilities::update(&s.store, &v.live.principal, &code, patch)
             .await
             .map(|_| ()),
@@ -638,7 +603,7 @@ pub async fn location_action(
     let who = &v.live.principal;
     let outcome = match action.as_str() {
         "capacity" => match whole_numbers(&f, &["operational_capacity"]).and_then(|()| {
-            from_json(json!({"operational_capacity": int_or_text(&f, "operational_capacity")}))
+            request_from(json!({"operational_capacity": int_or_text(&f, "operational_capacity")}))
         }) {
             Ok(patch) => custodia_app::locations::update(&s.store, who, id, patch)
                 .await
@@ -646,7 +611,7 @@ pub async fn location_action(
             Err(e) => Err(e),
         },
         "out-of-service" => {
-            match from_json(json!({"reason": f.v("reason"), "note": f.opt("note")})) {
+            match request_from(json!({"reason": f.v("reason"), "note": f.opt("note")})) {
                 Ok(request) => {
                     custodia_app::locations::take_out_of_service(&s.store, who, id, request)
                         .await

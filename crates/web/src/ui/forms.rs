@@ -54,6 +54,11 @@ impl FormErrors {
                 fields: Vec::new(),
                 general: Some(t.s("error-throttled")),
             }),
+            // What a form described could not be read as a request (see `request_from`).
+            AppError::BadFile(message) => Some(FormErrors {
+                fields: Vec::new(),
+                general: Some(message.clone()),
+            }),
             _ => None,
         }
     }
@@ -224,4 +229,13 @@ impl Reading {
 pub fn local_input(at: jiff::Timestamp, zone: &str) -> String {
     let tz = jiff::tz::TimeZone::get(zone).unwrap_or(jiff::tz::TimeZone::UTC);
     at.to_zoned(tz).strftime("%Y-%m-%dT%H:%M").to_string()
+}
+
+/// Reads what a form describes into a use case's request type, through JSON as the API
+/// would (so a request type gaining a field keeps working); what cannot be read is shown
+/// above the form.
+pub fn request_from<T: serde::de::DeserializeOwned>(
+    value: serde_json::Value,
+) -> Result<T, AppError> {
+    serde_json::from_value(value).map_err(|e| AppError::BadFile(e.to_string()))
 }

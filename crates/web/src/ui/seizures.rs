@@ -5,9 +5,7 @@
 use askama::Template;
 use axum::Form;
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 
 use custodia_app::AppError;
@@ -16,8 +14,8 @@ use custodia_domain::access::Action;
 use custodia_domain::seizure::{Disposal, DrugKind, Holder, ItemCategory, SearchKind};
 
 use super::format;
-use super::forms::{Fields, FormErrors, Reading, local_input};
-use super::page::{Chrome, app_error, csrf_refused, render, render_with};
+use super::forms::{Fields, FormErrors, Reading, local_input, request_from};
+use super::page::{Chrome, app_error, csrf_refused, redisplay, render};
 use super::session::Viewer;
 use crate::AppState;
 
@@ -87,26 +85,12 @@ struct SearchPage {
     errors: FormErrors,
 }
 
-fn from_json<T: DeserializeOwned>(value: Value) -> Result<T, AppError> {
-    serde_json::from_value(value).map_err(|e| AppError::BadFile(e.to_string()))
-}
-
 fn holder_text(h: &Holder) -> String {
     [h.name.clone(), h.office.clone()]
         .into_iter()
         .flatten()
         .collect::<Vec<_>>()
         .join(", ")
-}
-
-fn form_errors(v: &Viewer, e: AppError) -> Result<FormErrors, AppError> {
-    match e {
-        AppError::BadFile(message) => Ok(FormErrors {
-            fields: Vec::new(),
-            general: Some(message),
-        }),
-        e => FormErrors::from_app(v.t(), &e).ok_or(e),
-    }
 }
 
 async fn searches_page(
@@ -239,7 +223,7 @@ pub async fn record(
     });
     let outcome = match r.finish() {
         Err(e) => Err(e),
-        Ok(()) => match from_json(json!({
+        Ok(()) => match request_from(json!({
             "facility": f.v("facility"), "kind": f.v("kind"), "location_ids": ids, "team": team,
             "authorised_by": f.v("authorised_by"), "started_at": started, "ended_at": ended,
             "reason": f.v("reason"), "person": person, "note": f.opt("note"),
@@ -252,13 +236,7 @@ pub async fn record(
     };
     match outcome {
         Ok(x) => Redirect::to(&format!("/searches/{}", x.id)).into_response(),
-        Err(e) => match form_errors(&v, e) {
-            Ok(errors) => match searches_page(&s, &v, f, errors).await {
-                Ok(p) => render_with(StatusCode::UNPROCESSABLE_ENTITY, &p),
-                Err(e) => app_error(&v, e),
-            },
-            Err(e) => app_error(&v, e),
-        },
+        Err(e) => redisplay(&v, e, |errors| searches_page(&s, &v, f, errors)).await,
     }
 }
 
@@ -415,7 +393,7 @@ pub async fn seize(
         .then(|| json!({"currency": f.opt("currency"), "amount": amount}));
     let outcome = match r.finish() {
         Err(e) => Err(e),
-        Ok(()) => match from_json(json!({
+        Ok(()) => match request_from(json!({
             "category": f.v("category"), "description": f.opt("description"), "quantity": quantity,
             "drugs": drugs, "cash": cash, "found_place": f.opt("found_place"),
             "holder": holder(&f, "holder"),
@@ -445,7 +423,7 @@ pub async fn hand_over(
         Ok(i) => i.holder,
         Err(e) => return app_error(&v, e),
     };
-    let outcome = match from_json(json!({
+    let outcome = match request_from(json!({
         "from": current, "to": holder(&f, "to"), "at": jiff::Timestamp::now(),
         "purpose": f.v("purpose"), "disposal": f.opt("disposal"),
     })) {
@@ -466,12 +444,6 @@ async fn search_outcome(
 ) -> Response {
     match outcome {
         Ok(()) => Redirect::to(&format!("/searches/{id}")).into_response(),
-        Err(e) => match form_errors(v, e) {
-            Ok(errors) => match search_page(s, v, id, f, errors).await {
-                Ok(p) => render_with(StatusCode::UNPROCESSABLE_ENTITY, &p),
-                Err(e) => app_error(v, e),
-            },
-            Err(e) => app_error(v, e),
-        },
+        Err(e) => redisplay(v, e, |errors| search_page(s, v, id, f, errors)).await,
     }
 }
