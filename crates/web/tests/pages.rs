@@ -261,6 +261,26 @@ async fn admission_wizard_then_placement(db) {
     assert_eq!(status, StatusCode::OK);
     assert!(page.contains("<svg") && page.contains("chart-population"));
 
+    // A director may classify on arrival; the officer is not offered to.
+    let (_, page) = officer.get("/admissions/new").await;
+    assert!(!page.contains("name=\"classification\""), "officers do not classify");
+    let director = Browser::sign_in(
+        &store,
+        &s._running.base,
+        "directora.turi",
+        vec![Grant::facility(Role::FacilityDirector, TURI)],
+    )
+    .await;
+    let (_, page) = director.get("/admissions/new").await;
+    assert!(page.contains("name=\"classification\""), "directors are offered to classify");
+    let other = common::cedula(5151);
+    let mut classified = admission_form(TURI, "Zambrano", &other);
+    classified.push(("classification", "maximum"));
+    let (status, location, _) = director.post("/admissions", &classified).await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "admitted with a classification");
+    let r = s.admin.get(&format!("/api/v1/persons/{}", person_id_in(&location))).await;
+    assert!(r.body.to_string().contains("\"classification\":\"maximum\""), "{}", r.body);
+
     // Another facility's person is a 404 page for this officer, and so is its placement.
     let gye = s
         .admin

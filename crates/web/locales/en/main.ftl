@@ -351,6 +351,7 @@ admission-step-order = 2. Court order
 admission-step-arrest = 3. Arrest, injuries and property
 admission-step-record = 4. Contacts, health and rights
 admission-facility = Receiving facility
+admission-classification = Security classification (director)
 admission-admitted-at = Date and time of admission
 admission-first-surname = First surname
 admission-second-surname = Second surname

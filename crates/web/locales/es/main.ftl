@@ -351,6 +351,7 @@ admission-step-order = 2. Orden judicial
 admission-step-arrest = 3. Detención, lesiones y pertenencias
 admission-step-record = 4. Contactos, salud y derechos
 admission-facility = Centro que recibe
+admission-classification = Clasificación de seguridad (dirección)
 admission-admitted-at = Fecha y hora de ingreso
 admission-first-surname = Primer apellido
 admission-second-surname = Segundo apellido

@@ -67,6 +67,8 @@ struct AdmissionPage {
     document_kinds: Vec<(&'static str, String)>,
     order_kinds: Vec<(&'static str, String)>,
     screening: Vec<(&'static str, String)>,
+    /// Security levels, when the viewer may classify on arrival.
+    classifications: Option<Vec<(&'static str, String)>>,
 }
 
 /// Options of a vocabulary, each with its label.
@@ -180,6 +182,19 @@ async fn page(
         screening: options(ScreeningStatus::ALL.iter().map(|k| k.as_str()), |v| {
             t.e("screening", v)
         }),
+        classifications: v
+            .live
+            .principal
+            .require_some(Action::ClassificationWrite)
+            .is_ok()
+            .then(|| {
+                options(
+                    custodia_domain::facility::SecurityLevel::ALL
+                        .iter()
+                        .map(|l| l.as_str()),
+                    |v| t.e("security-level", v),
+                )
+            }),
     })
 }
 
@@ -379,6 +394,7 @@ fn request(f: &Fields, zone: &str) -> Result<AdmissionRequest, AppError> {
             "notes": text_or_null(f, "health_screening.notes"),
         },
         "rights": {"informed": f.checked("rights.informed"), "language": f.v("rights.language")},
+        "classification": f.opt("classification"),
     });
     if let Some(children) = f.opt("family.children")
         && let Ok(n) = children.parse::<usize>()
