@@ -345,6 +345,18 @@ async fn administration(db) {
     let (status, _, page) = admin.post("/admin/users", &user).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(!page.contains("una frase larga y segura"), "a password is never sent back");
+    // Without the session's CSRF token every form is refused before it is read.
+    let r = admin
+        .client
+        .post(format!("{base}/admin/users"))
+        .header(COOKIE, &admin.cookie)
+        .form(&[("_csrf", "forged"), ("username", "colado"), ("password", "una frase larga y segura"), ("role", "inspector")])
+        .send()
+        .await
+        .expect("forged post");
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    let (_, page) = admin.get("/admin/users").await;
+    assert!(!page.contains("user-colado"), "nobody created by a forged post");
     let mut with_facility = user.to_vec();
     with_facility.push(("facility", TURI));
     let (status, _, _) = admin.post("/admin/users", &with_facility).await;

@@ -4,7 +4,6 @@
 //! from CSV or JSON files with every bad row listed by file and line.
 
 use askama::Template;
-use axum::Form;
 use axum::extract::{Multipart, Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -17,8 +16,8 @@ use custodia_domain::facility::{FacilityKind, HoldsAge, HoldsSex, SecurityLevel}
 use custodia_domain::location::OutOfServiceReason;
 use custodia_domain::placement::HoldsLegalStatus;
 
-use super::forms::{Fields, FormErrors, request_from};
-use super::page::{Chrome, app_error, csrf_refused, redisplay, render, render_with};
+use super::forms::{Fields, FormErrors, Posted, request_from};
+use super::page::{Chrome, app_error, redisplay, render, render_with};
 use super::session::Viewer;
 use crate::AppState;
 
@@ -175,15 +174,7 @@ fn grant_of(f: &Fields) -> Result<Grant, AppError> {
 }
 
 /// `POST /admin/users`: a new user with one grant.
-pub async fn add_user(
-    State(s): State<AppState>,
-    v: Viewer,
-    Form(pairs): Form<Vec<(String, String)>>,
-) -> Response {
-    let f = Fields(pairs);
-    if !v.csrf_ok(f.csrf()) {
-        return csrf_refused(&v);
-    }
+pub async fn add_user(State(s): State<AppState>, Posted { v, f }: Posted) -> Response {
     let outcome = match grant_of(&f) {
         Ok(grant) => {
             let new = NewUser {
@@ -220,14 +211,9 @@ async fn users_outcome(
 /// `POST /admin/users/{username}/grants` and `/disable`.
 pub async fn user_action(
     State(s): State<AppState>,
-    v: Viewer,
     Path((username, action)): Path<(String, String)>,
-    Form(pairs): Form<Vec<(String, String)>>,
+    Posted { v, f }: Posted,
 ) -> Response {
-    let f = Fields(pairs);
-    if !v.csrf_ok(f.csrf()) {
-        return csrf_refused(&v);
-    }
     let who = &v.live.principal;
     let outcome = match action.as_str() {
         "grants" => match grant_of(&f) {
@@ -297,15 +283,7 @@ fn all_of(f: &Fields, name: &str) -> Vec<Value> {
 }
 
 /// `POST /admin/facilities`: registers a facility.
-pub async fn add_facility(
-    State(s): State<AppState>,
-    v: Viewer,
-    Form(pairs): Form<Vec<(String, String)>>,
-) -> Response {
-    let f = Fields(pairs);
-    if !v.csrf_ok(f.csrf()) {
-        return csrf_refused(&v);
-    }
+pub async fn add_facility(State(s): State<AppState>, Posted { v, f }: Posted) -> Response {
     let body = json!({
         "code": f.v("code"), "name": f.v("name"), "kind": f.v("kind"),
         "province": f.v("province"), "city": f.v("city"),
@@ -358,7 +336,7 @@ pub async fn import(State(s): State<AppState>, v: Viewer, mut multipart: Multipa
         }
     }
     if !v.csrf_ok(&csrf) {
-        return csrf_refused(&v);
+        return super::page::csrf_refused(&v);
     }
     if files.is_empty() && problems.is_empty() {
         problems.push(t.s("admin-import-no-file"));
@@ -510,14 +488,9 @@ fn int_or_text(f: &Fields, name: &str) -> Value {
 /// `POST /admin/facilities/{code}/locations`: a new location.
 pub async fn add_location(
     State(s): State<AppState>,
-    v: Viewer,
     Path(code): Path<String>,
-    Form(pairs): Form<Vec<(String, String)>>,
+    Posted { v, f }: Posted,
 ) -> Response {
-    let f = Fields(pairs);
-    if !v.csrf_ok(f.csrf()) {
-        return csrf_refused(&v);
-    }
     let mut body = Map::new();
     body.insert("code".into(), f.v("code").into());
     body.insert("name".into(), f.v("name").into());
@@ -565,14 +538,9 @@ async fn locations_outcome(
 /// `POST /admin/facilities/{code}`: changes the facility's name, place or time zone.
 pub async fn edit_facility(
     State(s): State<AppState>,
-    v: Viewer,
     Path(code): Path<String>,
-    Form(pairs): Form<Vec<(String, String)>>,
+    Posted { v, f }: Posted,
 ) -> Response {
-    let f = Fields(pairs);
-    if !v.csrf_ok(f.csrf()) {
-        return csrf_refused(&v);
-    }
     let mut patch = Map::new();
     for name in ["name", "province", "city", "timezone"] {
         if let Some(value) = f.opt(name) {
@@ -592,14 +560,9 @@ pub async fn edit_facility(
 /// `out-of-service` (with a reason) or `in-service`.
 pub async fn location_action(
     State(s): State<AppState>,
-    v: Viewer,
     Path((id, action)): Path<(i64, String)>,
-    Form(pairs): Form<Vec<(String, String)>>,
+    Posted { v, f }: Posted,
 ) -> Response {
-    let f = Fields(pairs);
-    if !v.csrf_ok(f.csrf()) {
-        return csrf_refused(&v);
-    }
     let who = &v.live.principal;
     let outcome = match action.as_str() {
         "capacity" => match whole_numbers(&f, &["operational_capacity"]).and_then(|()| {

@@ -5,7 +5,6 @@
 //! and then opens the placement form.
 
 use askama::Template;
-use axum::Form;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -18,9 +17,9 @@ use custodia_domain::admission::{AdmissionRequest, Relationship, ScreeningStatus
 use custodia_domain::custody::LegalDocumentKind;
 use custodia_domain::person::{Document, DocumentKind, Sex};
 
-use super::forms::{Fields, FormErrors, Reading, local_input};
+use super::forms::{Fields, FormErrors, Posted, Reading, local_input};
 use super::i18n::Tr;
-use super::page::{Chrome, app_error, csrf_refused, render, render_with};
+use super::page::{Chrome, app_error, render, render_with};
 use super::persons::with_reason_cookie;
 use super::session::Viewer;
 use crate::AppState;
@@ -240,16 +239,8 @@ fn document(f: &Fields) -> Option<Document> {
 }
 
 /// `POST /admissions/check`: the inline checks, as the officer types (an htmx partial).
-pub async fn check(
-    State(s): State<AppState>,
-    v: Viewer,
-    Form(pairs): Form<Vec<(String, String)>>,
-) -> Response {
-    let f = Fields(pairs);
+pub async fn check(State(s): State<AppState>, Posted { v, f }: Posted) -> Response {
     let t = v.t();
-    if !v.csrf_ok(f.csrf()) {
-        return csrf_refused(&v);
-    }
     let zone = match facilities(&s, &v).await {
         Ok(all) => zone_of(&all, f.v("facility")),
         Err(e) => return app_error(&v, e),
@@ -418,15 +409,7 @@ fn request(f: &Fields, zone: &str) -> Result<AdmissionRequest, AppError> {
 }
 
 /// `POST /admissions`: admits, then opens the placement form.
-pub async fn admit(
-    State(s): State<AppState>,
-    v: Viewer,
-    Form(pairs): Form<Vec<(String, String)>>,
-) -> Response {
-    let f = Fields(pairs);
-    if !v.csrf_ok(f.csrf()) {
-        return csrf_refused(&v);
-    }
+pub async fn admit(State(s): State<AppState>, Posted { v, f }: Posted) -> Response {
     let t = v.t();
     let zone = match facilities(&s, &v).await {
         Ok(all) => zone_of(&all, f.v("facility")),

@@ -3,7 +3,6 @@
 //! the forms to open a crisis and to mark officers held or released at a site.
 
 use askama::Template;
-use axum::Form;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 
@@ -12,9 +11,9 @@ use custodia_app::incidents::{BoardView, CrisisRequest, HostageRelease, HostageR
 use custodia_domain::access::Action;
 
 use super::format;
-use super::forms::{Fields, FormErrors, Reading, local_input};
+use super::forms::{Fields, FormErrors, Posted, Reading, local_input};
 use super::i18n::Tr;
-use super::page::{Chrome, app_error, csrf_refused, redisplay, render};
+use super::page::{Chrome, app_error, redisplay, render};
 use super::session::Viewer;
 use crate::AppState;
 
@@ -157,15 +156,7 @@ async fn list_page(
 }
 
 /// `POST /crises`: opens a crisis grouping the chosen incidents.
-pub async fn open(
-    State(s): State<AppState>,
-    v: Viewer,
-    Form(pairs): Form<Vec<(String, String)>>,
-) -> Response {
-    let f = Fields(pairs);
-    if !v.csrf_ok(f.csrf()) {
-        return csrf_refused(&v);
-    }
+pub async fn open(State(s): State<AppState>, Posted { v, f }: Posted) -> Response {
     let mut r = Reading::default();
     let started_at = r.instant(&f, "started_at", format::DEFAULT_ZONE);
     let incident_ids: Vec<i64> =
@@ -343,14 +334,9 @@ fn ticked(f: &Fields) -> Vec<i64> {
 /// released (`action=release`; `all` releases everyone still held at the site).
 pub async fn hostages(
     State(s): State<AppState>,
-    v: Viewer,
     Path(id): Path<i64>,
-    Form(pairs): Form<Vec<(String, String)>>,
+    Posted { v, f }: Posted,
 ) -> Response {
-    let f = Fields(pairs);
-    if !v.csrf_ok(f.csrf()) {
-        return csrf_refused(&v);
-    }
     let who = &v.live.principal;
     let mut r = Reading::default();
     let incident_id = r.opt_int(&f, "incident_id").unwrap_or(0);

@@ -239,3 +239,36 @@ pub fn request_from<T: serde::de::DeserializeOwned>(
 ) -> Result<T, AppError> {
     serde_json::from_value(value).map_err(|e| AppError::BadFile(e.to_string()))
 }
+
+/// A form posted by a signed-in viewer whose CSRF token is the session's: every form
+/// that changes something takes this, so none can forget the check. A forged post gets
+/// the 403 page before the handler runs.
+pub struct Posted {
+    /// Who posted it.
+    pub v: super::session::Viewer,
+    /// Its fields.
+    pub f: Fields,
+}
+
+impl axum::extract::FromRequest<crate::AppState> for Posted {
+    type Rejection = axum::response::Response;
+
+    async fn from_request(
+        req: axum::extract::Request,
+        state: &crate::AppState,
+    ) -> Result<Self, Self::Rejection> {
+        use axum::extract::FromRequestParts;
+        use axum::response::IntoResponse;
+        let (mut parts, body) = req.into_parts();
+        let v = super::session::Viewer::from_request_parts(&mut parts, state).await?;
+        let req = axum::extract::Request::from_parts(parts, body);
+        let axum::Form(pairs) = axum::Form::<Vec<(String, String)>>::from_request(req, state)
+            .await
+            .map_err(IntoResponse::into_response)?;
+        let f = Fields(pairs);
+        if !v.csrf_ok(f.csrf()) {
+            return Err(super::page::csrf_refused(&v));
+        }
+        Ok(Posted { v, f })
+    }
+}

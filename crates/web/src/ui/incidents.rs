@@ -3,7 +3,6 @@
 //! notifications the law requires, due and overdue, each marked done with how and whom.
 
 use askama::Template;
-use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
@@ -18,8 +17,8 @@ use custodia_domain::incident::{IncidentStatus, IncidentType, Severity, Site};
 use custodia_domain::notification::NotificationStatus;
 
 use super::format;
-use super::forms::{Fields, FormErrors, Reading, local_input};
-use super::page::{Chrome, app_error, csrf_refused, redisplay, render};
+use super::forms::{Fields, FormErrors, Posted, Reading, local_input};
+use super::page::{Chrome, app_error, redisplay, render};
 use super::session::Viewer;
 use crate::AppState;
 
@@ -183,15 +182,7 @@ pub async fn new(State(s): State<AppState>, v: Viewer) -> Response {
 }
 
 /// `POST /incidents`.
-pub async fn report(
-    State(s): State<AppState>,
-    v: Viewer,
-    Form(pairs): Form<Vec<(String, String)>>,
-) -> Response {
-    let f = Fields(pairs);
-    if !v.csrf_ok(f.csrf()) {
-        return csrf_refused(&v);
-    }
+pub async fn report(State(s): State<AppState>, Posted { v, f }: Posted) -> Response {
     let mut r = Reading::default();
     let occurred_at = r.instant(&f, "occurred_at", format::DEFAULT_ZONE);
     let kind = IncidentType::parse(f.v("incident_type"));
@@ -347,14 +338,9 @@ pub async fn show(State(s): State<AppState>, v: Viewer, Path(id): Path<i64>) -> 
 /// `POST /incidents/{id}/timeline` and `/status`: a timeline entry or a status change.
 pub async fn update(
     State(s): State<AppState>,
-    v: Viewer,
     Path((id, what)): Path<(i64, String)>,
-    Form(pairs): Form<Vec<(String, String)>>,
+    Posted { v, f }: Posted,
 ) -> Response {
-    let f = Fields(pairs);
-    if !v.csrf_ok(f.csrf()) {
-        return csrf_refused(&v);
-    }
     let who = &v.live.principal;
     let mut r = Reading::default();
     let at = r.opt_instant(&f, "at", format::DEFAULT_ZONE);
@@ -467,14 +453,9 @@ pub async fn notifications(State(s): State<AppState>, v: Viewer) -> Response {
 /// `POST /notifications/{id}/done`.
 pub async fn notification_done(
     State(s): State<AppState>,
-    v: Viewer,
     Path(id): Path<i64>,
-    Form(pairs): Form<Vec<(String, String)>>,
+    Posted { v, f }: Posted,
 ) -> Response {
-    let f = Fields(pairs);
-    if !v.csrf_ok(f.csrf()) {
-        return csrf_refused(&v);
-    }
     let done = NotificationDone {
         channel: f.v("channel").to_owned(),
         notified: f.v("notified").to_owned(),

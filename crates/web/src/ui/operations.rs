@@ -6,7 +6,6 @@
 use std::collections::HashMap;
 
 use askama::Template;
-use axum::Form;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -16,8 +15,8 @@ use custodia_app::population::{OperationMove, OperationRequest, StepRequest};
 use custodia_domain::access::Action;
 use custodia_domain::transfer::{TransferReason, TransferStep};
 
-use super::forms::{Fields, FormErrors, Reading};
-use super::page::{Chrome, app_error, csrf_refused, not_found, render, render_with};
+use super::forms::{Fields, FormErrors, Posted, Reading};
+use super::page::{Chrome, app_error, not_found, render, render_with};
 use super::session::Viewer;
 use crate::AppState;
 
@@ -145,15 +144,7 @@ fn line_of(field: &str, lines: &[usize]) -> Option<usize> {
 }
 
 /// `POST /transfer-operations`: validates every move together, then creates it.
-pub async fn create(
-    State(s): State<AppState>,
-    v: Viewer,
-    Form(pairs): Form<Vec<(String, String)>>,
-) -> Response {
-    let f = Fields(pairs);
-    if !v.csrf_ok(f.csrf()) {
-        return csrf_refused(&v);
-    }
+pub async fn create(State(s): State<AppState>, Posted { v, f }: Posted) -> Response {
     let t = v.t();
     let mut r = Reading::default();
     let (moves, lines) = moves(&s, &v, f.v("moves"), &mut r).await;
@@ -282,14 +273,9 @@ pub async fn show(State(s): State<AppState>, v: Viewer, Path(id): Path<i64>) -> 
 /// `POST /transfer-operations/{id}/{step}`: the step for every transfer it applies to.
 pub async fn step(
     State(s): State<AppState>,
-    v: Viewer,
     Path((id, step)): Path<(i64, String)>,
-    Form(pairs): Form<Vec<(String, String)>>,
+    Posted { v, f }: Posted,
 ) -> Response {
-    let f = Fields(pairs);
-    if !v.csrf_ok(f.csrf()) {
-        return csrf_refused(&v);
-    }
     let Ok(step) = TransferStep::parse(&step) else {
         return not_found(Chrome::viewer(&v, "", String::new()));
     };

@@ -7,7 +7,6 @@
 use std::collections::HashMap;
 
 use askama::Template;
-use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -21,9 +20,9 @@ use custodia_domain::access::Action;
 use custodia_domain::transfer::TransferReason;
 
 use super::format;
-use super::forms::{Fields, FormErrors, Reading};
+use super::forms::{Fields, FormErrors, Posted, Reading};
 use super::i18n::Tr;
-use super::page::{Chrome, app_error, csrf_refused, render, render_with};
+use super::page::{Chrome, app_error, render, render_with};
 use super::persons::{reason_cookie, reason_page};
 use super::session::Viewer;
 use crate::AppState;
@@ -220,14 +219,9 @@ fn check_result(t: Tr, checked: CheckedMove) -> CheckResult {
 /// `POST /persons/{id}/placement/check`: the placement check for the chosen cell (htmx).
 pub async fn check(
     State(s): State<AppState>,
-    v: Viewer,
     Path(id): Path<i64>,
-    Form(pairs): Form<Vec<(String, String)>>,
+    Posted { v, f }: Posted,
 ) -> Response {
-    let f = Fields(pairs);
-    if !v.csrf_ok(f.csrf()) {
-        return csrf_refused(&v);
-    }
     let Ok(location_id) = f.v("location_id").parse::<i64>() else {
         return render(&CheckResult {
             t: v.t(),
@@ -250,15 +244,10 @@ pub async fn check(
 /// `POST /persons/{id}/placement`.
 pub async fn place(
     State(s): State<AppState>,
-    v: Viewer,
     Path(id): Path<i64>,
     headers: HeaderMap,
-    Form(pairs): Form<Vec<(String, String)>>,
+    Posted { v, f }: Posted,
 ) -> Response {
-    let f = Fields(pairs);
-    if !v.csrf_ok(f.csrf()) {
-        return csrf_refused(&v);
-    }
     let t = v.t();
     let reason = reason_cookie(&headers).unwrap_or_else(|| t.s("placement-read-reason"));
     let mut r = Reading::default();
@@ -333,15 +322,10 @@ async fn zone(s: &AppState, v: &Viewer, facility: &str) -> String {
 /// `POST /persons/{id}/transfer`: a director's request to move the person elsewhere.
 pub async fn request_transfer(
     State(s): State<AppState>,
-    v: Viewer,
     Path(id): Path<i64>,
     headers: HeaderMap,
-    Form(pairs): Form<Vec<(String, String)>>,
+    Posted { v, f }: Posted,
 ) -> Response {
-    let f = Fields(pairs);
-    if !v.csrf_ok(f.csrf()) {
-        return csrf_refused(&v);
-    }
     let t = v.t();
     let reason = reason_cookie(&headers).unwrap_or_else(|| t.s("placement-read-reason"));
     let outcome = match TransferReason::parse(f.v("transfer_reason")) {

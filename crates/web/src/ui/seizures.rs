@@ -3,7 +3,6 @@
 //! safeguards), seizing items into it, and handing an item over.
 
 use askama::Template;
-use axum::Form;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde_json::{Value, json};
@@ -14,8 +13,8 @@ use custodia_domain::access::Action;
 use custodia_domain::seizure::{Disposal, DrugKind, Holder, ItemCategory, SearchKind};
 
 use super::format;
-use super::forms::{Fields, FormErrors, Reading, local_input, request_from};
-use super::page::{Chrome, app_error, csrf_refused, redisplay, render};
+use super::forms::{Fields, FormErrors, Posted, Reading, local_input, request_from};
+use super::page::{Chrome, app_error, redisplay, render};
 use super::session::Viewer;
 use crate::AppState;
 
@@ -187,15 +186,7 @@ async fn location_ids(
 }
 
 /// `POST /searches`: records a search.
-pub async fn record(
-    State(s): State<AppState>,
-    v: Viewer,
-    Form(pairs): Form<Vec<(String, String)>>,
-) -> Response {
-    let f = Fields(pairs);
-    if !v.csrf_ok(f.csrf()) {
-        return csrf_refused(&v);
-    }
+pub async fn record(State(s): State<AppState>, Posted { v, f }: Posted) -> Response {
     let mut r = Reading::default();
     let started = r.instant(&f, "started_at", format::DEFAULT_ZONE);
     let ended = r.instant(&f, "ended_at", format::DEFAULT_ZONE);
@@ -375,14 +366,9 @@ fn number(f: &Fields, name: &str, r: &mut Reading) -> Option<f64> {
 /// `POST /searches/{id}/items`: seizes an item into the search.
 pub async fn seize(
     State(s): State<AppState>,
-    v: Viewer,
     Path(id): Path<i64>,
-    Form(pairs): Form<Vec<(String, String)>>,
+    Posted { v, f }: Posted,
 ) -> Response {
-    let f = Fields(pairs);
-    if !v.csrf_ok(f.csrf()) {
-        return csrf_refused(&v);
-    }
     let mut r = Reading::default();
     let quantity = r.opt_int(&f, "quantity").unwrap_or(1);
     let grams = number(&f, "grams", &mut r);
@@ -410,14 +396,9 @@ pub async fn seize(
 /// `POST /searches/{id}/items/{item}/handover`: passes an item to its next holder.
 pub async fn hand_over(
     State(s): State<AppState>,
-    v: Viewer,
     Path((id, item)): Path<(i64, i64)>,
-    Form(pairs): Form<Vec<(String, String)>>,
+    Posted { v, f }: Posted,
 ) -> Response {
-    let f = Fields(pairs);
-    if !v.csrf_ok(f.csrf()) {
-        return csrf_refused(&v);
-    }
     let who = &v.live.principal;
     let current = match custodia_app::seizures::item(&s.store, who, item).await {
         Ok(i) => i.holder,

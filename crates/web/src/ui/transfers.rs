@@ -2,7 +2,6 @@
 //! viewer may take next (approve, dispatch, receive, cancel).
 
 use askama::Template;
-use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
@@ -11,8 +10,8 @@ use custodia_app::population::StepRequest;
 use custodia_domain::transfer::{TransferStatus, TransferStep};
 
 use super::format;
-use super::forms::Fields;
-use super::page::{Chrome, app_error, csrf_refused, not_found, render};
+use super::forms::Posted;
+use super::page::{Chrome, app_error, not_found, render};
 use super::session::Viewer;
 use crate::AppState;
 
@@ -91,14 +90,9 @@ pub async fn list(State(s): State<AppState>, v: Viewer, Query(q): Query<Filter>)
 /// `POST /transfers/{id}/{step}`.
 pub async fn step(
     State(s): State<AppState>,
-    v: Viewer,
     Path((id, step)): Path<(i64, String)>,
-    Form(pairs): Form<Vec<(String, String)>>,
+    Posted { v, f }: Posted,
 ) -> Response {
-    let f = Fields(pairs);
-    if !v.csrf_ok(f.csrf()) {
-        return csrf_refused(&v);
-    }
     let Ok(step) = TransferStep::parse(&step) else {
         return not_found(Chrome::viewer(&v, "", String::new()));
     };
