@@ -299,6 +299,21 @@ async fn admission_wizard_then_placement(db) {
 }
 }
 
+impl Browser {
+    /// Uploads `content` as `lugares.csv` through the import form, with `csrf`.
+    async fn import(&self, csrf: &str, content: &str) -> reqwest::Response {
+        let (kind, body) = multipart(csrf, "lugares.csv", content);
+        self.client
+            .post(format!("{}/admin/import", self.base))
+            .header(COOKIE, &self.cookie)
+            .header(reqwest::header::CONTENT_TYPE, kind)
+            .body(body)
+            .send()
+            .await
+            .expect("import")
+    }
+}
+
 /// A multipart upload of one file, as a browser sends the import form.
 fn multipart(csrf: &str, file: &str, content: &str) -> (String, Vec<u8>) {
     let boundary = "custodia-test-boundary";
@@ -391,47 +406,20 @@ async fn administration(db) {
     // An import with bad rows imports nothing and names each row by file and line.
     let header = "facility,code,name,parent_code,security_level,holds_sex,design_capacity,operational_capacity";
     let bad = format!("{header}\n{TURI},T-C,Pabellón C,,maximum,men,0,0\n{TURI},T-C1,Celda C1,T-C,maximum,men,-4,4\nCPL-XX-9,P,P,,medium,men,0,0\n");
-    let (kind, body) = multipart(&admin.csrf, "lugares.csv", &bad);
-    let r = admin
-        .client
-        .post(format!("{base}/admin/import"))
-        .header(COOKIE, &admin.cookie)
-        .header(reqwest::header::CONTENT_TYPE, kind)
-        .body(body)
-        .send()
-        .await
-        .expect("import");
+    let r = admin.import(&admin.csrf, &bad).await;
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let page = r.text().await.expect("page");
     assert!(page.contains("lugares.csv:line 3") && page.contains("lugares.csv:line 4"), "lines named: {page}");
     let r = s.admin.get(&format!("/api/v1/facilities/{TURI}/locations")).await;
     assert!(!r.body.to_string().contains("T-C1"), "nothing imported");
     let good = format!("{header}\n{TURI},T-C,Pabellón C,,maximum,men,0,0\n{TURI},T-C1,Celda C1,T-C,maximum,men,4,4\n");
-    let (kind, body) = multipart(&admin.csrf, "lugares.csv", &good);
-    let r = admin
-        .client
-        .post(format!("{base}/admin/import"))
-        .header(COOKIE, &admin.cookie)
-        .header(reqwest::header::CONTENT_TYPE, kind)
-        .body(body)
-        .send()
-        .await
-        .expect("import");
+    let r = admin.import(&admin.csrf, &good).await;
     assert_eq!(r.status(), StatusCode::OK);
     assert!(r.text().await.expect("page").contains("id=\"import-done\""));
     let r = s.admin.get(&format!("/api/v1/facilities/{TURI}/locations")).await;
     assert!(r.body.to_string().contains("T-C1"), "imported");
     // Without the CSRF token, refused.
-    let (kind, body) = multipart("forged", "lugares.csv", &good);
-    let r = admin
-        .client
-        .post(format!("{base}/admin/import"))
-        .header(COOKIE, &admin.cookie)
-        .header(reqwest::header::CONTENT_TYPE, kind)
-        .body(body)
-        .send()
-        .await
-        .expect("import");
+    let r = admin.import("forged", &good).await;
     assert_eq!(r.status(), StatusCode::FORBIDDEN);
 }
 }
