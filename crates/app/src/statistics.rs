@@ -59,6 +59,8 @@ pub struct Statistics {
     pub months: Vec<String>,
     /// The instant each month was counted at: the start of the next month, or now.
     pub instants: Vec<String>,
+    /// When the first month began (canonical instant): the start of the period counted.
+    pub from: String,
     /// By facility.
     pub facilities: Vec<FacilityStatistics>,
     /// Deaths in custody since the first month began, by cause.
@@ -154,6 +156,7 @@ pub async fn statistics(
     Ok(Statistics {
         months: labels,
         instants,
+        from,
         facilities,
         deaths: deaths
             .into_iter()

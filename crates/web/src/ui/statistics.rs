@@ -54,12 +54,7 @@ async fn data(s: &AppState, v: &Viewer, months: u32) -> Result<Data, AppError> {
     let seizures = if who.require_some(Action::SearchRead).is_ok() {
         let q = StatsQuery {
             facility: None,
-            from: stats.instants.first().map(|_| {
-                format!(
-                    "{}-01T05:00:00Z",
-                    stats.months.first().cloned().unwrap_or_default()
-                )
-            }),
+            from: Some(stats.from.clone()),
             to: None,
         };
         let found = custodia_app::seizures::stats(&s.store, who, q).await?;
